@@ -1,0 +1,63 @@
+/**
+ * Errors raised for invalid model parameters, before any GPU work happens.
+ *
+ * Every message names the parameter, the value it got and the range that is allowed, so a
+ * user can fix the input without reading the source.
+ */
+export class ParameterError extends Error {
+  /** The dotted name of the offending parameter, e.g. `connect(L4E→L23E).rule.p`. */
+  readonly parameter: string;
+
+  constructor(parameter: string, got: unknown, expected: string) {
+    super(`${parameter}: got ${formatValue(got)}, expected ${expected}`);
+    this.name = "ParameterError";
+    this.parameter = parameter;
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws a ParameterError unless `value` is a finite number. */
+export function requireFinite(parameter: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ParameterError(parameter, value, "a finite number");
+  }
+  return value;
+}
+
+/** Throws unless `value` is a finite number strictly greater than zero. */
+export function requirePositive(parameter: string, value: unknown): number {
+  const v = requireFinite(parameter, value);
+  if (!(v > 0)) throw new ParameterError(parameter, value, "a finite number > 0");
+  return v;
+}
+
+/** Throws unless `value` is a finite number ≥ 0. */
+export function requireNonNegative(parameter: string, value: unknown): number {
+  const v = requireFinite(parameter, value);
+  if (!(v >= 0)) throw new ParameterError(parameter, value, "a finite number ≥ 0");
+  return v;
+}
+
+/** Throws unless `value` is an integer in [min, max]. */
+export function requireInteger(
+  parameter: string,
+  value: unknown,
+  range: { min: number; max?: number },
+): number {
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  if (
+    typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > max
+  ) {
+    throw new ParameterError(parameter, value, `an integer in [${range.min}, ${max}]`);
+  }
+  return value;
+}

@@ -1,0 +1,356 @@
+/**
+ * The network builder: populations of `iaf_psc_exp` neurons, their drives (Poisson, DC),
+ * connections by NEST's rules, and which populations are recorded. It only describes the
+ * network; a backend (`engine/gpu`, `engine/cpu`) builds and simulates it. Every call
+ * validates its input and throws a ParameterError before any GPU work.
+ */
+import { asDistribution, type Distribution, validateDistribution } from "./distributions.ts";
+import { ParameterError, requireInteger, requireNonNegative, requirePositive } from "./errors.ts";
+import { iafPscExp, type IafPscExpParams, validateIafPscExp } from "./iaf_psc_exp.ts";
+
+/** The connection rules, named as in NEST's `conn_spec`. */
+export type ConnectionRule =
+  | { kind: "one_to_one" }
+  | { kind: "all_to_all"; allowAutapses?: boolean }
+  | { kind: "fixed_indegree"; k: number; allowAutapses?: boolean; allowMultapses?: boolean }
+  | { kind: "fixed_outdegree"; k: number; allowAutapses?: boolean; allowMultapses?: boolean }
+  | { kind: "fixed_total_number"; n: number; allowAutapses?: boolean; allowMultapses?: boolean }
+  | { kind: "pairwise_bernoulli"; p: number; allowAutapses?: boolean };
+
+/** Names of the supported connection rules. */
+export const CONNECTION_RULES = [
+  "one_to_one",
+  "all_to_all",
+  "fixed_indegree",
+  "fixed_outdegree",
+  "fixed_total_number",
+  "pairwise_bernoulli",
+] as const;
+
+/** A population handle returned by `Network.population`. */
+export interface Population {
+  /** Index of the population in creation order. */
+  readonly index: number;
+  readonly name: string;
+  readonly size: number;
+  /** Global id of the first neuron (neurons are numbered 0..N-1 across populations). */
+  readonly first: number;
+}
+
+/** Options of `Network.population`. */
+export interface PopulationOptions {
+  size: number;
+  /** Neuron parameters (see `iafPscExp`); defaults to NEST's. */
+  params?: IafPscExpParams;
+  /** Initial membrane potential (mV); defaults to E_L. A normal draw per neuron if a distribution. */
+  v0?: number | Distribution;
+}
+
+/** Options of `Network.poisson`: an independent Poisson train per target neuron. */
+export interface PoissonDriveOptions {
+  /** Rate of each neuron's train (Hz). */
+  rateHz: number;
+  /** PSC amplitude of one event (pA); the sign selects the excitatory or inhibitory current. */
+  weight: number;
+  /** Delay from generator to neuron (ms), a multiple of the resolution ≥ one step. */
+  delayMs: number;
+}
+
+/** Options of `Network.connect`. */
+export interface ConnectOptions {
+  rule: ConnectionRule;
+  /** PSC amplitude (pA) per synapse; positive → excitatory current, negative → inhibitory. */
+  weight: number | Distribution;
+  /** Transmission delay (ms), rounded to whole steps ≥ 1. */
+  delay: number | Distribution;
+}
+
+/** A fully described population (what backends read). */
+export interface PopulationSpec extends Population {
+  params: IafPscExpParams;
+  v0: Distribution;
+  poisson: PoissonDriveOptions | null;
+  recorded: boolean;
+}
+
+/** A fully described projection (what backends read). */
+export interface ProjectionSpec {
+  index: number;
+  pre: number;
+  post: number;
+  rule: Required<ConnectionRule> & { allowAutapses: boolean; allowMultapses: boolean };
+  weight: Distribution;
+  delay: Distribution;
+}
+
+/** The validated description of a network, independent of any backend. */
+export interface NetworkSpec {
+  resolutionMs: number;
+  seed: number;
+  neuronCount: number;
+  populations: PopulationSpec[];
+  projections: ProjectionSpec[];
+}
+
+/** Options of the Network constructor. */
+export interface NetworkOptions {
+  /** Simulation step h (ms); default 0.1. */
+  resolutionMs?: number;
+  /** Master seed of all random streams (integer in [0, 2^32 − 1]); default 55. */
+  seed?: number;
+}
+
+/** Largest population size the engine's packed synapse format supports. */
+export const MAX_NEURONS = 1 << 24;
+
+/** Builds a network description. See the module documentation. */
+export class Network {
+  readonly resolutionMs: number;
+  readonly seed: number;
+  #populations: PopulationSpec[] = [];
+  #projections: ProjectionSpec[] = [];
+
+  constructor(options: NetworkOptions = {}) {
+    this.resolutionMs = requirePositive("resolutionMs", options.resolutionMs ?? 0.1);
+    this.seed = requireInteger("seed", options.seed ?? 55, { min: 0, max: 0xffffffff });
+  }
+
+  /** Number of neurons created so far. */
+  get neuronCount(): number {
+    const last = this.#populations.at(-1);
+    return last ? last.first + last.size : 0;
+  }
+
+  /** Creates a population of `iaf_psc_exp` neurons. */
+  population(name: string, options: PopulationOptions): Population {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new ParameterError("population.name", name, "a non-empty string");
+    }
+    if (this.#populations.some((p) => p.name === name)) {
+      throw new ParameterError(`population(${name}).name`, name, "a name not used before");
+    }
+    const where = `population(${name})`;
+    requireInteger(`${where}.size`, options.size, { min: 1, max: MAX_NEURONS });
+    if (this.neuronCount + options.size > MAX_NEURONS) {
+      throw new ParameterError(
+        `${where}.size`,
+        options.size,
+        `a total of at most ${MAX_NEURONS} neurons`,
+      );
+    }
+    const params = options.params ?? iafPscExp();
+    validateIafPscExp(params, `${where}.params`);
+    if (
+      params.t_ref > 0 &&
+      Math.abs(params.t_ref / this.resolutionMs - Math.round(params.t_ref / this.resolutionMs)) >
+        1e-9 * Math.max(1, params.t_ref / this.resolutionMs)
+    ) {
+      throw new ParameterError(
+        `${where}.params.t_ref`,
+        params.t_ref,
+        `a multiple of the resolution (${this.resolutionMs} ms)`,
+      );
+    }
+    const v0 = asDistribution(options.v0 ?? params.E_L);
+    validateDistribution(v0, `${where}.v0`);
+    const spec: PopulationSpec = {
+      index: this.#populations.length,
+      name,
+      size: options.size,
+      first: this.neuronCount,
+      params: { ...params },
+      v0,
+      poisson: null,
+      recorded: false,
+    };
+    this.#populations.push(spec);
+    return { index: spec.index, name, size: spec.size, first: spec.first };
+  }
+
+  /** Drives every neuron of `target` with its own independent Poisson train. */
+  poisson(target: Population, options: PoissonDriveOptions): void {
+    const pop = this.#lookup(target, "poisson.target");
+    const where = `poisson(${pop.name})`;
+    if (pop.poisson) {
+      throw new ParameterError(
+        `${where}`,
+        "second drive",
+        "at most one Poisson drive per population",
+      );
+    }
+    requireNonNegative(`${where}.rateHz`, options.rateHz);
+    if (typeof options.weight !== "number" || !Number.isFinite(options.weight)) {
+      throw new ParameterError(`${where}.weight`, options.weight, "a finite number (pA)");
+    }
+    this.#checkDelay(`${where}.delayMs`, options.delayMs);
+    const lambda = options.rateHz * this.resolutionMs * 1e-3;
+    if (lambda > 50) {
+      throw new ParameterError(
+        `${where}.rateHz`,
+        options.rateHz,
+        `a rate ≤ ${50 / (this.resolutionMs * 1e-3)} Hz (at most 50 expected events per step)`,
+      );
+    }
+    pop.poisson = { rateHz: options.rateHz, weight: options.weight, delayMs: options.delayMs };
+  }
+
+  /** Adds a constant current (pA) to every neuron of `target` (NEST: I_e or a dc_generator). */
+  dc(target: Population, amplitudePa: number): void {
+    const pop = this.#lookup(target, "dc.target");
+    if (typeof amplitudePa !== "number" || !Number.isFinite(amplitudePa)) {
+      throw new ParameterError(`dc(${pop.name}).amplitudePa`, amplitudePa, "a finite number (pA)");
+    }
+    pop.params.I_e += amplitudePa;
+  }
+
+  /** Connects `pre` to `post` with a rule, weights and delays. */
+  connect(pre: Population, post: Population, options: ConnectOptions): void {
+    const source = this.#lookup(pre, "connect.pre");
+    const target = this.#lookup(post, "connect.post");
+    const where = `connect(${source.name}→${target.name})`;
+    if (!options || typeof options !== "object") {
+      throw new ParameterError(where, options, "an options object { rule, weight, delay }");
+    }
+    const rule = normalizeRule(options.rule, source.size, target.size, `${where}.rule`);
+    const weight = asDistribution(options.weight);
+    validateDistribution(weight, `${where}.weight`);
+    const delay = asDistribution(options.delay);
+    validateDistribution(delay, `${where}.delay`);
+    if (delay.kind === "constant") {
+      this.#checkDelay(`${where}.delay`, delay.value);
+    } else if (!(delay.min >= this.resolutionMs / 2)) {
+      throw new ParameterError(
+        `${where}.delay.min`,
+        delay.min,
+        `a redraw lower bound ≥ half the resolution (${
+          this.resolutionMs / 2
+        } ms), so every delay rounds to ≥ 1 step`,
+      );
+    } else if (delay.max / this.resolutionMs > 4095) {
+      throw new ParameterError(
+        `${where}.delay.max`,
+        delay.max,
+        `at most ${4095 * this.resolutionMs} ms (4095 steps)`,
+      );
+    }
+    this.#projections.push({
+      index: this.#projections.length,
+      pre: source.index,
+      post: target.index,
+      rule,
+      weight,
+      delay,
+    });
+  }
+
+  /** Records the spikes of `population`. */
+  record(population: Population): void {
+    this.#lookup(population, "record.population").recorded = true;
+  }
+
+  /** The validated, immutable description that backends build from. */
+  spec(): NetworkSpec {
+    if (this.#populations.length === 0) {
+      throw new ParameterError("populations", 0, "at least one population");
+    }
+    return structuredClone({
+      resolutionMs: this.resolutionMs,
+      seed: this.seed,
+      neuronCount: this.neuronCount,
+      populations: this.#populations,
+      projections: this.#projections,
+    });
+  }
+
+  #lookup(p: Population, where: string): PopulationSpec {
+    const spec = p && typeof p === "object" ? this.#populations[p.index] : undefined;
+    if (!spec || spec.name !== p.name) {
+      throw new ParameterError(where, p?.name ?? p, "a population created by this network");
+    }
+    return spec;
+  }
+
+  #checkDelay(where: string, delayMs: number): void {
+    requirePositive(where, delayMs);
+    const steps = delayMs / this.resolutionMs;
+    if (steps < 1 - 1e-9 || Math.abs(steps - Math.round(steps)) > 1e-6 * steps) {
+      throw new ParameterError(
+        where,
+        delayMs,
+        `a multiple of the resolution (${this.resolutionMs} ms), at least one step`,
+      );
+    }
+    if (Math.round(steps) > 4095) {
+      throw new ParameterError(
+        where,
+        delayMs,
+        `at most ${4095 * this.resolutionMs} ms (4095 steps)`,
+      );
+    }
+  }
+}
+
+function flag(value: unknown, where: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new ParameterError(where, value, "true or false");
+  return value;
+}
+
+function normalizeRule(
+  rule: ConnectionRule,
+  nPre: number,
+  nPost: number,
+  where: string,
+): ProjectionSpec["rule"] {
+  if (!rule || typeof rule !== "object" || !CONNECTION_RULES.includes(rule.kind)) {
+    throw new ParameterError(
+      `${where}.kind`,
+      rule?.kind ?? rule,
+      `one of ${CONNECTION_RULES.join(", ")}`,
+    );
+  }
+  const r = rule as Record<string, unknown>;
+  const allowAutapses = flag(r.allowAutapses, `${where}.allowAutapses`, true);
+  const allowMultapses = flag(r.allowMultapses, `${where}.allowMultapses`, true);
+  const base = { allowAutapses, allowMultapses, k: 0, n: 0, p: 0 };
+  switch (rule.kind) {
+    case "one_to_one":
+      if (nPre !== nPost) {
+        throw new ParameterError(
+          `${where}`,
+          `${nPre}→${nPost}`,
+          "populations of equal size for one_to_one",
+        );
+      }
+      return { ...base, kind: "one_to_one" } as ProjectionSpec["rule"];
+    case "all_to_all":
+      return { ...base, kind: "all_to_all" } as ProjectionSpec["rule"];
+    case "fixed_indegree":
+    case "fixed_outdegree": {
+      const pool = rule.kind === "fixed_indegree" ? nPre : nPost;
+      const max = allowMultapses ? 1 << 20 : pool;
+      requireInteger(`${where}.k`, rule.k, { min: 0, max });
+      return { ...base, kind: rule.kind, k: rule.k } as ProjectionSpec["rule"];
+    }
+    case "fixed_total_number":
+      requireInteger(`${where}.n`, rule.n, { min: 0, max: 2 ** 32 - 1 });
+      if (!allowMultapses) {
+        throw new ParameterError(
+          `${where}.allowMultapses`,
+          false,
+          "true for fixed_total_number (this engine draws pairs independently, as NEST GPU does)",
+        );
+      }
+      return { ...base, kind: "fixed_total_number", n: rule.n } as ProjectionSpec["rule"];
+    case "pairwise_bernoulli":
+      if (typeof rule.p !== "number" || !(rule.p >= 0 && rule.p <= 1)) {
+        throw new ParameterError(`${where}.p`, rule.p, "a probability in [0, 1]");
+      }
+      return {
+        ...base,
+        kind: "pairwise_bernoulli",
+        p: rule.p,
+        allowMultapses: false,
+      } as ProjectionSpec["rule"];
+  }
+}
