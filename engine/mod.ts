@@ -8,3 +8,7 @@ export * from "./errors.ts";
 export * from "./distributions.ts";
 export * from "./iaf_psc_exp.ts";
 export * from "./network.ts";
+export * from "./simulator_types.ts";
+export * from "./simulator.ts";
+export { acquireGpu, type GpuContext, NoAdapterError } from "./gpu/device.ts";
+export { connectivityEqual } from "./connectivity.ts";

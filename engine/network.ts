@@ -226,11 +226,13 @@ export class Network {
           this.resolutionMs / 2
         } ms), so every delay rounds to ≥ 1 step`,
       );
-    } else if (delay.max / this.resolutionMs > 4095) {
+    } else if (Math.min(delay.max, delay.mean + 9 * delay.std) / this.resolutionMs > 4095) {
       throw new ParameterError(
-        `${where}.delay.max`,
-        delay.max,
-        `at most ${4095 * this.resolutionMs} ms (4095 steps)`,
+        `${where}.delay`,
+        delay,
+        `delays of at most ${
+          4095 * this.resolutionMs
+        } ms (4095 steps; an unbounded normal reaches mean + 9 std)`,
       );
     }
     this.#projections.push({

@@ -1,0 +1,56 @@
+// Spike delivery for the spikes emitted in the current step: each workgroup takes spikes
+// w, w + workgroups, ...; its invocations walk the spiking neuron's CSR row together and add
+// each synapse's fixed-point weight to the ring slot `delay` steps ahead (i32 atomics, so the
+// sum is exact and independent of order). Weight sign selects the receptor (0 ex, 1 in).
+//
+// Bindings (group 0):
+//   0 clock      uniform Clock (dynamic offset)  the step whose spikes are delivered
+//   1 sim        uniform SimParams               sizes, ring slots, target bits
+//   2 counters   storage array<u32>, 8           [parity] = spikes in this step's list
+//   3 spikes     storage array<u32>, 2·N         spike list, one half per step parity
+//   4 row_start  storage array<u32>, N+1         CSR row starts (global synapse index)
+//   5 ring       storage array<atomic<i32>>      fixed-point input per (slot, neuron, receptor)
+//   6.. chunk_c  storage array<vec2<u32>>        synapse chunks (target | delay << bits, weight)
+
+struct Clock { step: u32 }
+
+struct SimParams {
+  n: u32, slots: u32, target_bits: u32, chunk_shift: u32,
+  workgroups: u32, pad0: u32, pad1: u32, pad2: u32,
+}
+
+@group(0) @binding(0) var<uniform> clock: Clock;
+@group(0) @binding(1) var<uniform> sim: SimParams;
+@group(0) @binding(2) var<storage, read> counters: array<u32>;
+@group(0) @binding(3) var<storage, read> spikes: array<u32>;
+@group(0) @binding(4) var<storage, read> row_start: array<u32>;
+@group(0) @binding(5) var<storage, read_write> ring: array<atomic<i32>>;
+//#CHUNK_BINDINGS
+
+fn load_synapse(pos: u32) -> vec2<u32> {
+  let chunk = pos >> sim.chunk_shift;
+  let offset = pos & ((1u << sim.chunk_shift) - 1u);
+  //#CHUNK_LOAD
+  return vec2<u32>(0u, 0u);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let step = clock.step;
+  let parity = step & 1u;
+  let count = counters[parity];
+  let target_mask = (1u << sim.target_bits) - 1u;
+  for (var s = wid.x; s < count; s = s + sim.workgroups) {
+    let src = spikes[parity * sim.n + s];
+    let end = row_start[src + 1u];
+    for (var k = row_start[src] + lid; k < end; k = k + 64u) {
+      let syn = load_synapse(k);
+      let weight = bitcast<i32>(syn.y);
+      if (weight == 0) { continue; }
+      let tgt = syn.x & target_mask;
+      let slot = (step + (syn.x >> sim.target_bits)) % sim.slots;
+      let receptor = select(0u, 1u, weight < 0);
+      atomicAdd(&ring[(slot * sim.n + tgt) * 2u + receptor], weight);
+    }
+  }
+}

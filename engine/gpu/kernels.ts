@@ -1,0 +1,98 @@
+/**
+ * Assembles the WGSL kernels (connect, update, deliver) from their `.wgsl` files and creates
+ * their pipelines. The synapse chunk bindings are generated here because their number depends
+ * on the network (one storage binding per chunk of synapses).
+ */
+import { withValidation } from "./device.ts";
+
+const PHILOX = readKernel("../rng/philox.wgsl");
+
+function readKernel(relative: string): string {
+  return Deno.readTextFileSync(new URL(relative, import.meta.url));
+}
+
+function chunkBindings(first: number, chunks: number, access: "read" | "read_write"): string {
+  const lines: string[] = [];
+  for (let c = 0; c < chunks; c++) {
+    lines.push(
+      `@group(0) @binding(${first + c}) var<storage, ${access}> chunk_${c}: array<vec2<u32>>;`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function chunkSwitch(chunks: number, body: (c: number) => string): string {
+  if (chunks === 0) return "";
+  const cases = Array.from({ length: chunks }, (_, c) => `case ${c}u: { ${body(c)} }`);
+  return `switch chunk { ${cases.join(" ")} default: {} }`;
+}
+
+/** WGSL of the connect kernel; `chunks` = 0 gives the counting variant. */
+export function connectSource(chunks: number): string {
+  const count = chunks === 0;
+  const src = readKernel("./connect.wgsl")
+    .replace("//#CHUNK_BINDINGS", count ? "" : chunkBindings(5, chunks, "read_write"))
+    .replace(
+      "//#CHUNK_STORE",
+      count ? "" : chunkSwitch(chunks, (c) => `chunk_${c}[offset] = value;`),
+    );
+  return `const MODE_COUNT: bool = ${count};\n${PHILOX}\n${src}`;
+}
+
+/** WGSL of the neuron update kernel. */
+export function updateSource(): string {
+  return `${PHILOX}\n${readKernel("./update.wgsl")}`;
+}
+
+/** WGSL of the spike delivery kernel for `chunks` synapse chunks. */
+export function deliverSource(chunks: number): string {
+  return readKernel("./deliver.wgsl")
+    .replace("//#CHUNK_BINDINGS", chunkBindings(6, chunks, "read"))
+    .replace("//#CHUNK_LOAD", chunkSwitch(chunks, (c) => `return chunk_${c}[offset];`));
+}
+
+/** Number of storage bindings the kernels use besides the synapse chunks (the larger one). */
+export const NON_CHUNK_STORAGE_BINDINGS = 4;
+
+/** How a kernel binding is declared: the explicit layout kernels with dynamic offsets need. */
+export type BindingKind = "uniform-dynamic" | "uniform" | "storage" | "read-only-storage";
+
+function explicitLayout(device: GPUDevice, label: string, kinds: BindingKind[]): GPUPipelineLayout {
+  const entries: GPUBindGroupLayoutEntry[] = kinds.map((kind, binding) => ({
+    binding,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: kind === "uniform-dynamic"
+      ? { type: "uniform", hasDynamicOffset: true }
+      : { type: kind },
+  }));
+  const group = device.createBindGroupLayout({ label, entries });
+  return device.createPipelineLayout({ label, bindGroupLayouts: [group] });
+}
+
+/**
+ * Compiles `code` into a compute pipeline; with `bindings` the layout is explicit (needed for
+ * dynamic offsets), otherwise automatic. Throws on any compilation or validation error.
+ */
+export function createPipeline(
+  device: GPUDevice,
+  label: string,
+  code: string,
+  bindings?: BindingKind[],
+): Promise<GPUComputePipeline> {
+  return withValidation(device, `compiling ${label}`, async () => {
+    const module = device.createShaderModule({ label, code });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === "error");
+    if (errors.length > 0) {
+      throw new Error(
+        `WGSL errors in ${label}:\n` +
+          errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join("\n"),
+      );
+    }
+    return device.createComputePipelineAsync({
+      label,
+      layout: bindings ? explicitLayout(device, label, bindings) : "auto",
+      compute: { module, entryPoint: "main" },
+    });
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * The device layout of synapses, described once: each synapse is two u32 words,
+ * `target | delay << targetBits` and the fixed-point weight (i32); synapses are numbered in
+ * CSR-by-source order and split into chunks of 2^shift synapses, one storage buffer each, so
+ * no binding exceeds the adapter's `maxStorageBufferBindingSize`.
+ */
+
+/** How the first synapse word is split between target id and delay. */
+export interface SynapseBits {
+  targetBits: number;
+  delayBits: number;
+}
+
+/** Bits for a network of `neurons` neurons and delays up to `maxDelaySteps`. */
+export function synapseBits(neurons: number, maxDelaySteps: number): SynapseBits {
+  const targetBits = Math.max(1, Math.ceil(Math.log2(Math.max(2, neurons))));
+  const delayBits = 32 - targetBits;
+  if (maxDelaySteps >= 2 ** delayBits) {
+    throw new Error(
+      `delays up to ${maxDelaySteps} steps do not fit the ${delayBits} bits left by ${neurons} neurons`,
+    );
+  }
+  return { targetBits, delayBits };
+}
+
+/** Synapse chunks: all of 2^shift synapses except the last. */
+export interface ChunkLayout {
+  shift: number;
+  sizes: number[];
+}
+
+/** Splits `total` synapses into chunks that fit one binding each. */
+export function chunkLayout(
+  total: number,
+  limits: { maxBindingBytes: number; maxChunks: number; maxChunkSynapses?: number },
+): ChunkLayout {
+  let shift = Math.floor(Math.log2(limits.maxBindingBytes / 8));
+  if (limits.maxChunkSynapses) {
+    shift = Math.min(shift, Math.floor(Math.log2(limits.maxChunkSynapses)));
+  }
+  shift = Math.min(shift, 31);
+  const size = 2 ** shift;
+  const count = Math.max(1, Math.ceil(total / size));
+  if (count > limits.maxChunks) {
+    throw new Error(
+      `${total} synapses need ${count} storage chunks of ${size}, but this adapter binds at most ` +
+        `${limits.maxChunks} (maxStorageBuffersPerShaderStage); use an adapter with larger or more ` +
+        `storage bindings (the Vulkan backend binds 32), or a smaller network`,
+    );
+  }
+  const sizes = Array.from(
+    { length: count },
+    (_, c) => Math.max(1, Math.min(size, total - c * size)),
+  );
+  return { shift, sizes };
+}

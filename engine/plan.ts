@@ -1,0 +1,302 @@
+/**
+ * The backend-independent plan of a network: propagators and drive tables per population,
+ * sampling tables and random-stream keys per projection, ring-buffer size, the fixed-point
+ * scale, and the initial potentials. Both backends build from the same plan, which is what
+ * makes their connectivity and inputs bit-identical.
+ */
+import { ParameterError } from "./errors.ts";
+import { type Propagators, propagators } from "./iaf_psc_exp.ts";
+import type { NetworkSpec, PopulationSpec, ProjectionSpec } from "./network.ts";
+import { philox4x32, STREAM } from "./rng/philox.ts";
+import {
+  delayTable,
+  type DiscreteTable,
+  poissonTable,
+  sampleDiscrete,
+  weightQuantileTable,
+} from "./sampling.ts";
+
+/** The Poisson drive of a population, ready for sampling. */
+export interface PoissonPlan {
+  table: DiscreteTable;
+  /** Event weight (pA). */
+  weight: number;
+  delaySteps: number;
+  /** Largest count the table can return. */
+  maxCount: number;
+}
+
+/** What a backend needs to update one population. */
+export interface PopulationPlan {
+  spec: PopulationSpec;
+  prop: Propagators;
+  /** Threshold relative to E_L (mV). */
+  thetaY: number;
+  /** Reset potential relative to E_L (mV). */
+  resetY: number;
+  poisson: PoissonPlan | null;
+}
+
+/** Rule codes shared by the CPU generator and the WGSL connect kernel. */
+export const RULE_CODE = Object.freeze({
+  fixed_total_number: 0,
+  fixed_indegree: 1,
+  fixed_indegree_unique: 2,
+  fixed_outdegree: 3,
+  fixed_outdegree_unique: 4,
+  pairwise_bernoulli: 5,
+  all_to_all: 6,
+  one_to_one: 7,
+});
+
+/** What a backend needs to generate one projection. */
+export interface ProjectionPlan {
+  spec: ProjectionSpec;
+  code: number;
+  key: [number, number];
+  preFirst: number;
+  preSize: number;
+  postFirst: number;
+  postSize: number;
+  /** Autapses must be skipped (same population and not allowed). */
+  excludeAutapses: boolean;
+  /** n, k, or the Bernoulli threshold round(p·2^32) (0xffffffff with `always` for p = 1). */
+  count: number;
+  bernoulliAlways: boolean;
+  /** Number of work items of the generator (synapses for per-synapse rules, rows otherwise). */
+  items: number;
+  delay: DiscreteTable;
+  weightTable: Float64Array;
+  maxAbsWeight: number;
+  /** In-degree bound units added per synapse (see `NetworkPlan.unitPa`). */
+  units: number;
+}
+
+/** The plan of a whole network. */
+export interface NetworkPlan {
+  spec: NetworkSpec;
+  populations: PopulationPlan[];
+  projections: ProjectionPlan[];
+  /** Population index of each neuron. */
+  neuronPopulation: Uint32Array;
+  maxDelaySteps: number;
+  /** Ring-buffer slots: max delay + 1. */
+  ringSlots: number;
+  /** pA per in-degree bound unit. */
+  unitPa: number;
+  /** Largest single-step Poisson input (pA) of any population. */
+  maxPoissonInput: number;
+}
+
+/** Computes the plan of a validated network description. */
+export function planNetwork(spec: NetworkSpec): NetworkPlan {
+  const h = spec.resolutionMs;
+  const populations = spec.populations.map((pop): PopulationPlan => {
+    let poisson: PoissonPlan | null = null;
+    if (pop.poisson) {
+      const table = poissonTable(pop.poisson.rateHz * h * 1e-3);
+      poisson = {
+        table,
+        weight: pop.poisson.weight,
+        delaySteps: Math.round(pop.poisson.delayMs / h),
+        maxCount: table.values[table.values.length - 1],
+      };
+    }
+    return {
+      spec: pop,
+      prop: propagators(pop.params, h),
+      thetaY: pop.params.V_th - pop.params.E_L,
+      resetY: pop.params.V_reset - pop.params.E_L,
+      poisson,
+    };
+  });
+  const neuronPopulation = new Uint32Array(spec.neuronCount);
+  for (const pop of spec.populations) {
+    neuronPopulation.fill(pop.index, pop.first, pop.first + pop.size);
+  }
+
+  const projections = spec.projections.map((proj) => planProjection(spec, proj));
+  const globalMaxW = Math.max(0, ...projections.map((p) => p.maxAbsWeight));
+  const unitPa = globalMaxW > 0 ? globalMaxW / 256 : 1;
+  for (const p of projections) {
+    p.units = p.maxAbsWeight > 0 ? Math.ceil(p.maxAbsWeight / unitPa) : 0;
+  }
+
+  let maxDelaySteps = 1;
+  for (const p of projections) maxDelaySteps = Math.max(maxDelaySteps, ...p.delay.values);
+  for (const p of populations) {
+    if (p.poisson) maxDelaySteps = Math.max(maxDelaySteps, p.poisson.delaySteps);
+  }
+  const maxPoissonInput = Math.max(
+    0,
+    ...populations.map((p) => p.poisson ? p.poisson.maxCount * Math.abs(p.poisson.weight) : 0),
+  );
+  return {
+    spec,
+    populations,
+    projections,
+    neuronPopulation,
+    maxDelaySteps,
+    ringSlots: maxDelaySteps + 1,
+    unitPa,
+    maxPoissonInput,
+  };
+}
+
+function planProjection(spec: NetworkSpec, proj: ProjectionSpec): ProjectionPlan {
+  const pre = spec.populations[proj.pre];
+  const post = spec.populations[proj.post];
+  const excludeAutapses = proj.pre === proj.post && !proj.rule.allowAutapses;
+  const where = `connect(${pre.name}→${post.name}).rule`;
+  let code: number;
+  let count = 0;
+  let items: number;
+  let bernoulliAlways = false;
+  const poolPre = pre.size - (excludeAutapses ? 1 : 0);
+  const poolPost = post.size - (excludeAutapses ? 1 : 0);
+  switch (proj.rule.kind) {
+    case "fixed_total_number":
+      code = RULE_CODE.fixed_total_number;
+      count = proj.rule.n;
+      items = count;
+      if (count > 0 && poolPre < 1) {
+        throw new ParameterError(
+          `${where}.allowAutapses`,
+          false,
+          "true when the population has one neuron",
+        );
+      }
+      break;
+    case "fixed_indegree":
+      count = proj.rule.k;
+      if (proj.rule.allowMultapses) {
+        code = RULE_CODE.fixed_indegree;
+        items = count * post.size;
+      } else {
+        code = RULE_CODE.fixed_indegree_unique;
+        items = post.size;
+      }
+      if (count > 0 && (proj.rule.allowMultapses ? poolPre < 1 : count > poolPre)) {
+        throw new ParameterError(
+          `${where}.k`,
+          count,
+          `at most ${poolPre} distinct sources per target`,
+        );
+      }
+      break;
+    case "fixed_outdegree":
+      count = proj.rule.k;
+      if (proj.rule.allowMultapses) {
+        code = RULE_CODE.fixed_outdegree;
+        items = count * pre.size;
+      } else {
+        code = RULE_CODE.fixed_outdegree_unique;
+        items = pre.size;
+      }
+      if (count > 0 && (proj.rule.allowMultapses ? poolPost < 1 : count > poolPost)) {
+        throw new ParameterError(
+          `${where}.k`,
+          count,
+          `at most ${poolPost} distinct targets per source`,
+        );
+      }
+      break;
+    case "pairwise_bernoulli":
+      code = RULE_CODE.pairwise_bernoulli;
+      bernoulliAlways = proj.rule.p >= 1;
+      count = Math.min(0xffffffff, Math.round(proj.rule.p * 2 ** 32));
+      items = pre.size;
+      break;
+    case "all_to_all":
+      code = RULE_CODE.all_to_all;
+      items = pre.size;
+      break;
+    case "one_to_one":
+      code = RULE_CODE.one_to_one;
+      items = pre.size;
+      break;
+  }
+  if (items > 0xffffffff) {
+    throw new ParameterError(where, items, "at most 2^32 − 1 synapses per projection");
+  }
+  const weightTable = weightQuantileTable(proj.weight);
+  let maxAbsWeight = 0;
+  for (const w of weightTable) maxAbsWeight = Math.max(maxAbsWeight, Math.abs(w));
+  return {
+    spec: proj,
+    code,
+    key: [spec.seed, STREAM.connect + proj.index],
+    preFirst: pre.first,
+    preSize: pre.size,
+    postFirst: post.first,
+    postSize: post.size,
+    excludeAutapses,
+    count,
+    bernoulliAlways,
+    items,
+    delay: delayTable(proj.delay, spec.resolutionMs),
+    weightTable,
+    maxAbsWeight,
+    units: 0,
+  };
+}
+
+/** Largest fixed-point scale (units per pA) used: finer resolution brings nothing. */
+export const MAX_FIXED_POINT_SCALE = 2 ** 20;
+
+/**
+ * The fixed-point scale (a power of two, units per pA) for the built network: the largest
+ * scale at which the summed input of one step into one neuron cannot overflow i32.
+ * `maxInUnits` is the largest per-target sum of bound units found while connecting.
+ */
+export function fixedPointScale(plan: NetworkPlan, maxInUnits: number): number {
+  const bound = maxInUnits * plan.unitPa + plan.maxPoissonInput;
+  if (bound === 0) return MAX_FIXED_POINT_SCALE;
+  const scale = 2 ** Math.floor(Math.log2((2 ** 31 - 1) / (bound * (1 + 1e-9))));
+  if (scale < 1) {
+    throw new ParameterError(
+      "network.weights",
+      bound,
+      "a largest possible summed input per step and neuron below 2^31 − 1 pA (i32 fixed point at 1 unit/pA)",
+    );
+  }
+  return Math.min(scale, MAX_FIXED_POINT_SCALE);
+}
+
+/** Initial membrane potentials (mV) of every neuron, drawn per neuron from the v0 distributions. */
+export function initialPotentials(spec: NetworkSpec): Float64Array {
+  const v = new Float64Array(spec.neuronCount);
+  const out = new Uint32Array(4);
+  const key: [number, number] = [spec.seed, STREAM.v0];
+  for (const pop of spec.populations) {
+    const d = pop.v0;
+    for (let i = pop.first; i < pop.first + pop.size; i++) {
+      if (d.kind === "constant") {
+        v[i] = d.value;
+        continue;
+      }
+      let value = d.mean;
+      for (let attempt = 0; attempt < 10000; attempt++) {
+        philox4x32([i, attempt, 0, 0], key, out);
+        const u1 = (out[0] + 1) / 2 ** 32;
+        const u2 = out[1] / 2 ** 32;
+        value = d.mean + d.std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        if (value >= d.min && value <= d.max) break;
+      }
+      v[i] = value;
+    }
+  }
+  return v;
+}
+
+/** The Poisson count of neuron `neuron` for events generated in step `step`. */
+export function poissonCount(
+  plan: NetworkPlan,
+  poisson: PoissonPlan,
+  neuron: number,
+  step: number,
+  scratch: Uint32Array,
+): number {
+  philox4x32([neuron, step, 0, 0], [plan.spec.seed, STREAM.poisson], scratch);
+  return sampleDiscrete(poisson.table, scratch[0]);
+}

@@ -1,0 +1,29 @@
+/** Chooses a backend and builds a network on it. */
+import { createCpuSimulator } from "./cpu/cpu_simulator.ts";
+import { ParameterError } from "./errors.ts";
+import { createGpuSimulator, type GpuSimulatorOptions } from "./gpu/gpu_simulator.ts";
+import { Network, type NetworkSpec } from "./network.ts";
+import type { Simulator } from "./simulator_types.ts";
+
+/** Backends that can simulate a network. */
+export const BACKENDS = ["webgpu", "cpu"] as const;
+
+/** Options of `createSimulator`. */
+export interface SimulatorOptions extends GpuSimulatorOptions {
+  /** "webgpu" (default) or "cpu" (float64 reference, small networks). */
+  backend?: (typeof BACKENDS)[number];
+}
+
+/** Builds `network` on the chosen backend; the returned simulator is ready to `run`. */
+export function createSimulator(
+  network: Network | NetworkSpec,
+  options: SimulatorOptions = {},
+): Promise<Simulator> {
+  const spec = network instanceof Network ? network.spec() : network;
+  const backend = options.backend ?? "webgpu";
+  if (!BACKENDS.includes(backend)) {
+    throw new ParameterError("backend", backend, `one of ${BACKENDS.join(", ")}`);
+  }
+  if (backend === "cpu") return Promise.resolve(createCpuSimulator(spec));
+  return createGpuSimulator(spec, options);
+}
