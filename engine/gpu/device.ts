@@ -108,14 +108,17 @@ export async function withValidation<T>(
 ): Promise<T> {
   device.pushErrorScope("validation");
   device.pushErrorScope("out-of-memory");
-  let value: T;
+  let value: T | undefined;
+  let thrown: unknown = null;
   try {
     value = await create();
-  } finally {
-    const oom = await device.popErrorScope();
-    const validation = await device.popErrorScope();
-    if (oom) throw new Error(`${what}: out of device memory: ${oom.message}`);
-    if (validation) throw new Error(`${what}: ${validation.message}`);
+  } catch (e) {
+    thrown = e;
   }
-  return value;
+  const oom = await device.popErrorScope();
+  const validation = await device.popErrorScope();
+  if (oom) throw new Error(`${what}: out of device memory: ${oom.message}`);
+  if (validation) throw new Error(`${what}: ${validation.message}`);
+  if (thrown !== null) throw thrown;
+  return value as T;
 }
