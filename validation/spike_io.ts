@@ -777,6 +777,12 @@ export function formatSpikeFile(
   if (!Array.isArray(populations) || populations.length === 0) {
     throw new TypeError("populations must be a non-empty array of PopulationSpikes");
   }
+  if (options.firstIds && options.firstIds.length !== populations.length) {
+    throw new RangeError(
+      `firstIds has ${options.firstIds.length} entries; it needs one per population ` +
+        `(${populations.length})`,
+    );
+  }
   const firstIds: number[] = [];
   let next = 1;
   populations.forEach((p, i) => {
@@ -787,12 +793,6 @@ export function formatSpikeFile(
     firstIds.push(id);
     next = id + p.size;
   });
-  if (options.firstIds && options.firstIds.length !== populations.length) {
-    throw new RangeError(
-      `firstIds has ${options.firstIds.length} entries; it needs one per population ` +
-        `(${populations.length})`,
-    );
-  }
   const header: SpikeFileHeader = {
     format: FORMAT_NAME,
     version: FORMAT_VERSION,
