@@ -55,7 +55,7 @@ Deno.test("altered, unlisted and missing reference files are refused", async () 
   }
   assert.throws(
     () => parseChecksums("abc  file\n", "SUMS"),
-    /SUMS:1: expected '<sha256 hex>  <path>'/,
+    /SUMS:1: expected '<sha256 hex> {2}<path>'/,
   );
 });
 
