@@ -1,0 +1,188 @@
+/** The flags of `deno task bench`: parsing, defaults and validation (exit code 2 on bad input). */
+import { parseArgs } from "node:util";
+
+/** Models `deno task bench` can run. */
+export const BENCH_MODELS = ["microcircuit"] as const;
+
+/** Validated options of one `deno task bench` invocation. */
+export interface BenchOptions {
+  model: (typeof BENCH_MODELS)[number];
+  scale: number;
+  kScale: number;
+  tPresimMs: number;
+  tSimMs: number;
+  seed: number;
+  repeat: number;
+  drive: "poisson" | "dc";
+  backend: "webgpu" | "cpu";
+  record: boolean;
+  out: string;
+  json: boolean;
+  saveSpikes: boolean;
+  stepsPerBatch: number;
+  help: boolean;
+}
+
+/** A bad flag: the CLI prints the message and exits with code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Help text listing every flag. */
+export const BENCH_HELP = `Usage: deno task bench [flags]
+
+Builds and runs a model on the WebGPU engine, records construction time, real-time factor
+and spike statistics, writes results/<id>.json and appends to results/history.sqlite.
+
+Flags:
+  --model NAME          model to run: ${BENCH_MODELS.join(", ")} (default microcircuit)
+  --scale X             N scaling in (0, 1] (default 0.1)
+  --k-scale X           K (in-degree) scaling in (0, 1] (default = --scale)
+  --t-presim MS         presimulation, discarded (default 500)
+  --t-sim MS            simulated model time that is measured (default 1000)
+  --seed N              master seed, integer in [0, 4294967295] (default 55)
+  --repeat N            runs with the same configuration, integer in [1, 1000] (default 1)
+  --drive poisson|dc    background input (default poisson)
+  --backend webgpu|cpu  engine backend (default webgpu; cpu = float64 reference, small only)
+  --record / --no-record  record spikes (default on)
+  --out DIR             results folder (default results)
+  --save-spikes         also write each run's spikes to DIR/<id>.spikes.gz
+  --steps-per-batch N   time steps per command buffer (default 1000)
+  --json                print each run's result as one JSON object on the last line of stdout
+  --help                show this text
+`;
+
+function numberFlag(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  check: (v: number) => boolean,
+  range: string,
+): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(v) || !check(v)) {
+    throw new UsageError(`--${name}: got ${JSON.stringify(raw)}, expected ${range}`);
+  }
+  return v;
+}
+
+function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T {
+  if (raw === undefined) return allowed[0];
+  if (!allowed.includes(raw as T)) {
+    throw new UsageError(
+      `--${name}: got ${JSON.stringify(raw)}, expected one of ${allowed.join(", ")}`,
+    );
+  }
+  return raw as T;
+}
+
+/** Parses and validates `args`; throws UsageError for anything unknown or out of range. */
+export function parseBenchArgs(args: string[]): BenchOptions {
+  let parsed;
+  try {
+    parsed = parseArgs(
+      {
+        args,
+        strict: true,
+        allowPositionals: false,
+        allowNegative: true,
+        options: {
+          model: { type: "string" },
+          scale: { type: "string" },
+          "k-scale": { type: "string" },
+          "t-presim": { type: "string" },
+          "t-sim": { type: "string" },
+          seed: { type: "string" },
+          repeat: { type: "string" },
+          drive: { type: "string" },
+          backend: { type: "string" },
+          record: { type: "boolean", default: true },
+          out: { type: "string" },
+          json: { type: "boolean", default: false },
+          "save-spikes": { type: "boolean", default: false },
+          "steps-per-batch": { type: "string" },
+          help: { type: "boolean", default: false },
+        },
+      } as Parameters<typeof parseArgs>[0] & { allowNegative: boolean },
+    );
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message} (see --help)`);
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const str = (k: string) => v[k] as string | undefined;
+  const model = choice("model", str("model"), BENCH_MODELS);
+  const scale = numberFlag(
+    "scale",
+    str("scale"),
+    0.1,
+    (x) => x > 0 && x <= 1,
+    "a number in (0, 1]",
+  );
+  const kScale = numberFlag(
+    "k-scale",
+    str("k-scale"),
+    scale,
+    (x) => x > 0 && x <= 1,
+    "a number in (0, 1]",
+  );
+  const tPresimMs = numberFlag(
+    "t-presim",
+    str("t-presim"),
+    500,
+    (x) => x >= 0 && x <= 1e7,
+    "a number of ms in [0, 1e7]",
+  );
+  const tSimMs = numberFlag(
+    "t-sim",
+    str("t-sim"),
+    1000,
+    (x) => x > 0 && x <= 1e7,
+    "a number of ms in (0, 1e7]",
+  );
+  const seed = numberFlag(
+    "seed",
+    str("seed"),
+    55,
+    (x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff,
+    "an integer in [0, 4294967295]",
+  );
+  const repeat = numberFlag(
+    "repeat",
+    str("repeat"),
+    1,
+    (x) => Number.isInteger(x) && x >= 1 && x <= 1000,
+    "an integer in [1, 1000]",
+  );
+  const stepsPerBatch = numberFlag(
+    "steps-per-batch",
+    str("steps-per-batch"),
+    1000,
+    (x) => Number.isInteger(x) && x >= 1 && x <= 100000,
+    "an integer in [1, 100000]",
+  );
+  const drive = choice("drive", str("drive"), ["poisson", "dc"] as const);
+  const backend = choice("backend", str("backend"), ["webgpu", "cpu"] as const);
+  const out = str("out") ?? "results";
+  if (out.trim() === "") throw new UsageError(`--out: got "", expected a folder path`);
+  return {
+    model,
+    scale,
+    kScale,
+    tPresimMs,
+    tSimMs,
+    seed,
+    repeat,
+    drive,
+    backend,
+    record: v.record as boolean,
+    out,
+    json: v.json as boolean,
+    saveSpikes: v["save-spikes"] as boolean,
+    stepsPerBatch,
+    help: v.help as boolean,
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * `deno task bench`: runs a model, writes one result file per run and appends it to the
+ * history. Exit codes: 0 success, 1 run failure, 2 bad input.
+ */
+import { ParameterError } from "../engine/mod.ts";
+import { writeSpikeFile } from "../validation/spike_io.ts";
+import { BENCH_HELP, type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
+import { History, writeResult } from "./results_store.ts";
+import { runMicrocircuit } from "./run_microcircuit.ts";
+import { formatSummary } from "./summary.ts";
+
+/** Runs the bench CLI with `args`; returns the exit code. */
+export async function benchMain(args: string[]): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (options.help) {
+    console.log(BENCH_HELP);
+    return 0;
+  }
+  // Human-readable output goes to stderr when stdout carries JSON.
+  const say = options.json ? (m: string) => console.error(m) : (m: string) => console.log(m);
+  const interactive = Deno.stderr.isTerminal();
+  const encoder = new TextEncoder();
+  const onProgress = (phase: string, doneMs: number, totalMs: number, wall: number) => {
+    if (!interactive) return;
+    const rtf = doneMs > 0 ? wall / (doneMs / 1000) : 0;
+    const eta = rtf * (totalMs - doneMs) / 1000;
+    const line = `\r${phase}: ${doneMs.toFixed(0)}/${totalMs} ms  RTF ${rtf.toFixed(2)}  ETA ${
+      eta.toFixed(0)
+    } s   `;
+    Deno.stderr.writeSync(encoder.encode(doneMs >= totalMs ? line + "\n" : line));
+  };
+  try {
+    for (let i = 0; i < options.repeat; i++) {
+      const { result, spikes } = await runMicrocircuit(options, {
+        repeatIndex: i,
+        onProgress,
+        log: (m) => console.error(m),
+      });
+      const path = await writeResult(options.out, result);
+      if (options.saveSpikes && spikes) {
+        await writeSpikeFile(`${options.out}/${result.id}.spikes.gz`, spikes, {
+          metadata: {
+            model: result.model,
+            scale: result.scale,
+            seed: result.seed,
+            run_id: result.id,
+            t_presim_ms: result.t_presim_ms,
+            t_sim_ms: result.t_sim_ms,
+          },
+        });
+      }
+      const historyPath = `${options.out}/history.sqlite`;
+      const history = new History(historyPath);
+      try {
+        history.addRun(result);
+      } finally {
+        history.close();
+      }
+      say(formatSummary(result, { result: path, history: historyPath }));
+      if (options.json) console.log(JSON.stringify(result));
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ParameterError) {
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
+    console.error(`error: ${(e as Error).stack ?? e}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await benchMain(Deno.args));
+}
