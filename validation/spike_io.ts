@@ -276,12 +276,17 @@ function lineTokens(text: string): string[] {
   return text.split(/[\s,]+/).filter((t) => t.length > 0);
 }
 
-/** Receives one parsed row: global node id, time, 1-based line number. */
-type RowHandler = (sender: number, time: number, line: number) => void;
+/**
+ * Receives one parsed row: global node id, time, 1-based line number, and the population id
+ * from a `pop` column (-1 when the table has none).
+ */
+type RowHandler = (sender: number, time: number, line: number, pop: number) => void;
 
 interface TableLayout {
   senderColumn: number;
   timeColumn: number;
+  /** Optional `pop` column (population id 0..P-1), -1 when absent. */
+  popColumn: number;
   columns: number;
 }
 
@@ -321,7 +326,7 @@ function scanTable(
       if (opts.requireHeader) {
         throw new SpikeInputError("expected the column header 'sender time_ms'", { file, line });
       }
-      layout = { senderColumn: 0, timeColumn: 1, columns: 2 };
+      layout = { senderColumn: 0, timeColumn: 1, popColumn: -1, columns: 2 };
     }
     starts.length = 0;
     ends.length = 0;
@@ -357,7 +362,19 @@ function scanTable(
         { file, line },
       );
     }
-    onRow(sender, time, line);
+    let pop = -1;
+    if (layout.popColumn >= 0) {
+      const pc = layout.popColumn;
+      pop = parseIdToken(bytes, starts[pc], ends[pc]);
+      if (pop < 0) {
+        throw new SpikeInputError(
+          `pop must be a non-negative integer population id, got ` +
+            `'${decoder.decode(bytes.subarray(starts[pc], ends[pc]))}'`,
+          { file, line },
+        );
+      }
+    }
+    onRow(sender, time, line, pop);
   }
 }
 
@@ -374,7 +391,13 @@ function headerLayout(text: string, file: string, line: number): TableLayout {
       { file, line },
     );
   }
-  return { senderColumn, timeColumn, columns: Math.max(senderColumn, timeColumn) + 1 };
+  const popColumn = names.indexOf("pop");
+  return {
+    senderColumn,
+    timeColumn,
+    popColumn,
+    columns: Math.max(senderColumn, timeColumn, popColumn) + 1,
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -485,11 +508,19 @@ function assemble(ranges: PopulationRange[], columns: SpikeColumns[]): Populatio
 
 /** Adds the rows of a table whose senders are global ids in `lookup`'s ranges. */
 function globalIdHandler(lookup: RangeLookup, columns: SpikeColumns[], file: string): RowHandler {
-  return (sender, time, line) => {
+  return (sender, time, line, pop) => {
     const p = lookup.find(sender);
     if (p < 0) {
       throw new SpikeInputError(
         `sender ${sender} is outside every population's node-id range (${lookup.describe()})`,
+        { file, line },
+      );
+    }
+    if (pop >= 0 && pop !== p) {
+      throw new SpikeInputError(
+        `sender ${sender} is marked pop ${pop} but lies in population ${p} ` +
+          `(${lookup.ranges[p].name}) of the node-id ranges used (${lookup.describe()}); ` +
+          "the ranges do not fit this recording (wrong --scale?)",
         { file, line },
       );
     }
