@@ -11,6 +11,7 @@ import { philox4x32, STREAM } from "./rng/philox.ts";
 import {
   delayTable,
   type DiscreteTable,
+  fixedPointTable,
   poissonTable,
   sampleDiscrete,
   weightQuantileTable,
@@ -248,11 +249,20 @@ export const MAX_FIXED_POINT_SCALE = 2 ** 20;
  * The fixed-point scale (a power of two, units per pA) for the built network: the largest
  * scale at which the summed input of one step into one neuron cannot overflow i32.
  * `maxInUnits` is the largest per-target sum of bound units found while connecting.
+ *
+ * The guarantee holds for the rounded weights: synaptic weights never exceed their bound
+ * (`fixedPointWeights` clamps them), and the Poisson weight, rounded to nearest, may exceed
+ * |w|·scale by half a unit per event, for which one unit per event is reserved.
  */
 export function fixedPointScale(plan: NetworkPlan, maxInUnits: number): number {
   const bound = maxInUnits * plan.unitPa + plan.maxPoissonInput;
   if (bound === 0) return MAX_FIXED_POINT_SCALE;
-  const scale = 2 ** Math.floor(Math.log2((2 ** 31 - 1) / (bound * (1 + 1e-9))));
+  let maxPoissonCount = 0;
+  for (const p of plan.populations) {
+    if (p.poisson) maxPoissonCount = Math.max(maxPoissonCount, p.poisson.maxCount);
+  }
+  const limit = 2 ** 31 - 1 - maxPoissonCount;
+  const scale = 2 ** Math.floor(Math.log2(limit / (bound * (1 + 1e-9))));
   if (scale < 1) {
     throw new ParameterError(
       "network.weights",
@@ -261,6 +271,23 @@ export function fixedPointScale(plan: NetworkPlan, maxInUnits: number): number {
     );
   }
   return Math.min(scale, MAX_FIXED_POINT_SCALE);
+}
+
+/**
+ * The fixed-point weight table of `proj` at `scale`: each entry rounded to nearest, but never
+ * beyond the projection's bound `units · unitPa · scale`. Rounding alone can exceed |w|·scale by
+ * half a unit, and thousands of such synapses converging on one neuron would then overflow the
+ * i32 sum that `fixedPointScale` promises to bound. Both backends use this table.
+ */
+export function fixedPointWeights(
+  plan: NetworkPlan,
+  proj: ProjectionPlan,
+  scale: number,
+): Int32Array {
+  const table = fixedPointTable(proj.weightTable, scale);
+  const limit = Math.floor(proj.units * plan.unitPa * scale);
+  for (let i = 0; i < table.length; i++) table[i] = Math.max(-limit, Math.min(limit, table[i]));
+  return table;
 }
 
 /** Initial membrane potentials (mV) of every neuron, drawn per neuron from the v0 distributions. */

@@ -6,13 +6,14 @@
 import { rowStarts, sortRows } from "../connectivity.ts";
 import {
   fixedPointScale,
+  fixedPointWeights,
   initialPotentials,
   type NetworkPlan,
   planNetwork,
   poissonCount,
 } from "../plan.ts";
 import type { NetworkSpec } from "../network.ts";
-import { fixedPointTable, sampleDiscrete, sampleWeight } from "../sampling.ts";
+import { sampleDiscrete, sampleWeight } from "../sampling.ts";
 import type {
   AdapterDescription,
   BuildPhases,
@@ -94,7 +95,7 @@ class CpuSimulator implements Simulator {
     const weights = new Int32Array(total);
     const cursor = rowStart.slice(0, n);
     for (const proj of plan.projections) {
-      const table = fixedPointTable(proj.weightTable, scale);
+      const table = fixedPointWeights(plan, proj, scale);
       generateProjection(proj, (s, t, delayWord, weightWord) => {
         const at = cursor[s]++;
         targets[at] = t;

@@ -7,7 +7,8 @@
 // Bindings (group 0):
 //   0 params     uniform ProjectionParams         the projection (rule, sizes, key, tables)
 //   1 rows       storage array<atomic<u32>>, N    COUNT: synapses per source; FILL: next free slot
-//   2 in_units   storage array<atomic<u32>>, N    COUNT: bound units per target (FILL: unused, 4 B)
+//   2 in_units   storage array<atomic<u32>>, 2·N  COUNT: bound units per target, 64-bit as
+//                                                 (lo, hi) word pairs (FILL: unused)
 //   3 weights    storage array<i32>               FILL: fixed-point weight quantile tables
 //   4 delays     storage array<u32>               FILL: delay tables (thresholds, then values)
 //   5.. chunk_c  storage array<vec2<u32>>         FILL: synapse chunks (target|delay<<bits, weight)
@@ -58,7 +59,9 @@ fn emit(s: u32, t: u32, delay_word: u32, weight_word: u32) {
   let tgt = params.post_first + t;
   if (MODE_COUNT) {
     atomicAdd(&rows[src], 1u);
-    atomicAdd(&in_units[tgt], params.units);
+    // A carry out of the low word is seen by exactly the add that caused it.
+    let old = atomicAdd(&in_units[2u * tgt], params.units);
+    if (old + params.units < old) { atomicAdd(&in_units[2u * tgt + 1u], 1u); }
   } else {
     let pos = atomicAdd(&rows[src], 1u);
     let delay = sample_delay(delay_word);

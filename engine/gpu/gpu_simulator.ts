@@ -5,8 +5,14 @@
  */
 import { sortRows } from "../connectivity.ts";
 import type { NetworkSpec } from "../network.ts";
-import { fixedPointScale, initialPotentials, type NetworkPlan, planNetwork } from "../plan.ts";
-import { fixedPointTable, WEIGHT_TABLE_SIZE } from "../sampling.ts";
+import {
+  fixedPointScale,
+  fixedPointWeights,
+  initialPotentials,
+  type NetworkPlan,
+  planNetwork,
+} from "../plan.ts";
+import { WEIGHT_TABLE_SIZE } from "../sampling.ts";
 import type {
   BuildPhases,
   Connectivity,
@@ -54,12 +60,14 @@ export async function createGpuSimulator(
   const plan = planNetwork(spec);
   const owns = !options.gpu;
   const gpu = options.gpu ?? await acquireGpu({ log: options.log });
+  const sim = new GpuSimulator(gpu, owns, plan, options);
   try {
-    const sim = new GpuSimulator(gpu, owns, plan, options);
     await sim.build();
     return sim;
   } catch (e) {
-    if (owns) gpu.close();
+    // Frees the buffers made so far (a shared device outlives a failed build), and the device
+    // if the simulator acquired it.
+    sim.close();
     throw e;
   }
 }
@@ -210,7 +218,8 @@ class GpuSimulator implements Simulator {
     // --- connect: count, prefix sum, fill -----------------------------------------------------
     t0 = performance.now();
     const rows = this.#buffer("row_counts", 4 * n, STORAGE | COPY_SRC);
-    const inUnits = this.#buffer("in_units", 4 * n, STORAGE | COPY_SRC);
+    // Bound units per target as 64-bit (lo, hi) pairs: 2^24 synapses of 256 units overflow u32.
+    const inUnits = this.#buffer("in_units", 8 * n, STORAGE | COPY_SRC);
     const tableLen = WEIGHT_TABLE_SIZE + 1;
     const weightTables = this.#buffer(
       "weight_tables",
@@ -288,9 +297,11 @@ class GpuSimulator implements Simulator {
       device.queue.submit([encoder.finish()]);
     }
     const counts = new Uint32Array(await this.#read(rows, 4 * n));
-    const units = new Uint32Array(await this.#read(inUnits, 4 * n));
+    const units = new Uint32Array(await this.#read(inUnits, 8 * n));
     let maxUnits = 0;
-    for (let i = 0; i < n; i++) if (units[i] > maxUnits) maxUnits = units[i];
+    for (let i = 0; i < n; i++) {
+      maxUnits = Math.max(maxUnits, units[2 * i] + units[2 * i + 1] * 2 ** 32);
+    }
     this.fixedPointScale = fixedPointScale(plan, maxUnits);
     const rowStart = new Uint32Array(n + 1);
     let total = 0;
@@ -308,7 +319,7 @@ class GpuSimulator implements Simulator {
     this.#rowStartBuffer = this.#buffer("row_start", 4 * (n + 1), STORAGE, rowStart);
     const fixedTables = new Int32Array(tableLen * Math.max(1, plan.projections.length));
     plan.projections.forEach((proj, i) =>
-      fixedTables.set(fixedPointTable(proj.weightTable, this.fixedPointScale), i * tableLen)
+      fixedTables.set(fixedPointWeights(plan, proj, this.fixedPointScale), i * tableLen)
     );
     device.queue.writeBuffer(weightTables, 0, fixedTables);
 
