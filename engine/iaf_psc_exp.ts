@@ -110,7 +110,8 @@ export function propagators(p: IafPscExpParams, h: number): Propagators {
     P22,
     P21ex: propagator21(p.tau_syn_ex, p.tau_m, p.C_m, h),
     P21in: propagator21(p.tau_syn_in, p.tau_m, p.C_m, h),
-    P20: p.tau_m / p.C_m * (1 - P22),
+    // NEST: −tau_m/C_m·expm1(−h/tau_m); 1 − P22 would lose all digits when tau_m ≫ h.
+    P20: -p.tau_m / p.C_m * Math.expm1(-h / p.tau_m),
     refractorySteps: Math.round(p.t_ref / h),
   };
 }

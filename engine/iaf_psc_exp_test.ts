@@ -25,3 +25,13 @@ Deno.test("propagators at h = 0.1 ms match the spec to 1e-6 relative (spec valid
   rel(p.P20, 3.9800665e-4, "P20");
   ok(p.refractorySteps === 20);
 });
+
+Deno.test("P20 keeps full precision when tau_m ≫ h (NEST's expm1 form)", () => {
+  // P20 = tau_m/C_m·(1 − e^{−h/tau_m}) → h/C_m·(1 − h/(2 tau_m)); computed as 1 − P22 it was
+  // 0 for tau_m = 1e20 ms (P22 rounds to 1) and off by 8e-8 relative for tau_m = 1e9 ms.
+  for (const tauM of [1e9, 1e20]) {
+    const p = propagators(iafPscExp({ tau_m: tauM }), 0.1);
+    const expected = 0.1 / 250 * (1 - 0.1 / (2 * tauM));
+    near(p.P20 / expected, 1, 1e-14, `P20 at tau_m = ${tauM}`);
+  }
+});
