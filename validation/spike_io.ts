@@ -72,6 +72,8 @@ export class SpikeInputError extends Error {
   readonly line?: number;
 
   /**
+   * Creates the error; the message is prefixed with "file:line: ".
+   *
    * @param message what is wrong and what was expected
    * @param where the file and line, prepended to the message
    */

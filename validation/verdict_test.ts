@@ -75,6 +75,26 @@ Deno.test("every NEST small-scale seed passes against the other nine", async () 
   }
 });
 
+Deno.test("calibration: mean + 3 sd of NEST-vs-NEST distances would fail genuine NEST seeds", async () => {
+  // validation/README.md explains the rule with this leave-one-out table. A rule that fails
+  // NEST's own seeds against the rest cannot judge other simulators; 2.5 × max must not.
+  const reference = await ensemble("small");
+  const failing = { z3: 0, twiceMax: 0, adopted: 0 };
+  let worstRatio = 0;
+  for (const run of reference.runs) {
+    const verdict = validateDistributions([run.distributions], without(reference, [run.seed]));
+    const cells = verdict.cells.flatMap((c) => [c.emd, c.ks]);
+    if (verdict.cells.some((c) => (c.emd.zScore ?? 0) > 3)) failing.z3++;
+    if (cells.some((d) => (d.ratioToMax ?? 0) > 2)) failing.twiceMax++;
+    if (!verdict.pass) failing.adopted++;
+    worstRatio = Math.max(worstRatio, ...cells.map((d) => d.ratioToMax ?? 0));
+  }
+  console.log(`leave-one-out seeds failing: ${JSON.stringify(failing)}; worst D/max ${worstRatio}`);
+  assert.ok(failing.z3 >= 2, "the mean + 3 sd rule is expected to fail NEST seeds");
+  assert.equal(failing.adopted, 0);
+  assert.ok(worstRatio < 2.5 && worstRatio > 2, `worst ratio ${worstRatio}`);
+});
+
 Deno.test("NEST seed ensembles pass against the rest (3 vs 7, 5 vs 5)", async () => {
   const reference = await ensemble("small");
   for (const seeds of [[1, 2, 3], [4, 7, 10], [2, 4, 6, 8, 10], [1, 3, 5, 7, 9]]) {
