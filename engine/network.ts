@@ -100,6 +100,9 @@ export interface NetworkOptions {
   seed?: number;
 }
 
+/** Most populations a network may have (per-population constants live in a uniform array). */
+export const MAX_POPULATIONS = 256;
+
 /** Largest population size the engine's packed synapse format supports. */
 export const MAX_NEURONS = 1 << 24;
 
@@ -130,6 +133,13 @@ export class Network {
       throw new ParameterError(`population(${name}).name`, name, "a name not used before");
     }
     const where = `population(${name})`;
+    if (this.#populations.length >= MAX_POPULATIONS) {
+      throw new ParameterError(
+        `${where}`,
+        this.#populations.length + 1,
+        `at most ${MAX_POPULATIONS} populations`,
+      );
+    }
     requireInteger(`${where}.size`, options.size, { min: 1, max: MAX_NEURONS });
     if (this.neuronCount + options.size > MAX_NEURONS) {
       throw new ParameterError(

@@ -23,6 +23,7 @@ import type {
   Simulator,
 } from "../simulator_types.ts";
 import { acquireGpu, type GpuContext } from "./device.ts";
+import { MAX_POPULATIONS } from "../network.ts";
 import {
   type BindingKind,
   connectSource,
@@ -97,6 +98,7 @@ class GpuSimulator implements Simulator {
   #layout: ChunkLayout | null = null;
   #chunks: GPUBuffer[] = [];
   #neurons!: GPUBuffer;
+  #refractory!: GPUBuffer;
   #rowStartBuffer!: GPUBuffer;
   #ring!: GPUBuffer;
   #counters!: GPUBuffer;
@@ -164,12 +166,12 @@ class GpuSimulator implements Simulator {
     // --- create: neuron state, parameters, tables -------------------------------------------
     let t0 = performance.now();
     const v0 = initialPotentials(spec);
-    const state = new ArrayBuffer(16 * n);
-    const stateF = new Float32Array(state);
+    const stateF = new Float32Array(3 * n);
     for (let i = 0; i < n; i++) {
-      stateF[4 * i] = v0[i] - plan.populations[plan.neuronPopulation[i]].spec.params.E_L;
+      stateF[i] = v0[i] - plan.populations[plan.neuronPopulation[i]].spec.params.E_L;
     }
-    this.#neurons = this.#buffer("neurons", 16 * n, STORAGE | COPY_SRC, stateF);
+    this.#neurons = this.#buffer("neuron_state", 12 * n, STORAGE | COPY_SRC, stateF);
+    this.#refractory = this.#buffer("refractory", 4 * n, STORAGE | COPY_SRC);
     const neuronPop = this.#buffer("neuron_pop", 4 * n, STORAGE, plan.neuronPopulation);
     const poissonThresholds: number[] = [];
     const popParams = new ArrayBuffer(64 * plan.populations.length);
@@ -420,7 +422,12 @@ class GpuSimulator implements Simulator {
         ? Math.round(pop.poisson.weight * this.fixedPointScale)
         : 0;
     });
-    const popBuffer = this.#buffer("pop_params", popParams.byteLength, STORAGE, popU);
+    const popBuffer = this.#buffer(
+      "pop_params",
+      64 * MAX_POPULATIONS,
+      GPUBufferUsage.UNIFORM,
+      popU,
+    );
     for (let b = 0; b < 2; b++) {
       this.#staging.push({
         counters: this.#buffer(`counters_staging_${b}`, 32, GPUBufferUsage.MAP_READ),
@@ -436,15 +443,16 @@ class GpuSimulator implements Simulator {
       createPipeline(device, "update", updateSource(), [
         "uniform-dynamic",
         "uniform",
-        "read-only-storage",
-        "read-only-storage",
-        "storage",
-        "storage",
+        "uniform",
         "read-only-storage",
         "storage",
         "storage",
+        "read-only-storage",
+        "storage",
+        "storage",
         "storage",
         "read-only-storage",
+        "storage",
       ]),
       createPipeline(device, "deliver", deliverSource(layout.sizes.length), [
         "uniform-dynamic",
@@ -474,6 +482,7 @@ class GpuSimulator implements Simulator {
         { binding: 8, resource: { buffer: this.#counters } },
         { binding: 9, resource: { buffer: this.#record } },
         { binding: 10, resource: { buffer: this.#rowStartBuffer } },
+        { binding: 11, resource: { buffer: this.#refractory } },
       ],
     });
     this.#deliverGroup = device.createBindGroup({
@@ -679,9 +688,8 @@ class GpuSimulator implements Simulator {
 
   async state(): Promise<NeuronState> {
     const n = this.#plan.spec.neuronCount;
-    const raw = await this.#read(this.#neurons, 16 * n);
-    const f = new Float32Array(raw);
-    const u = new Uint32Array(raw);
+    const f = new Float32Array(await this.#read(this.#neurons, 12 * n));
+    const u = new Uint32Array(await this.#read(this.#refractory, 4 * n));
     const out: NeuronState = {
       v: new Float64Array(n),
       iEx: new Float64Array(n),
@@ -689,10 +697,10 @@ class GpuSimulator implements Simulator {
       refractory: new Int32Array(n),
     };
     for (let i = 0; i < n; i++) {
-      out.v[i] = f[4 * i] + this.#plan.populations[this.#plan.neuronPopulation[i]].spec.params.E_L;
-      out.iEx[i] = f[4 * i + 1];
-      out.iIn[i] = f[4 * i + 2];
-      out.refractory[i] = u[4 * i + 3];
+      out.v[i] = f[i] + this.#plan.populations[this.#plan.neuronPopulation[i]].spec.params.E_L;
+      out.iEx[i] = f[n + i];
+      out.iIn[i] = f[2 * n + i];
+      out.refractory[i] = u[i];
     }
     return out;
   }
