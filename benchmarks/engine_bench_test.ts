@@ -1,0 +1,47 @@
+// `deno task bench:engine` end to end at --quick sizes: one JSON document with the adapter,
+// every measurement positive and finite, construction phases; bad flags exit with code 2.
+import { deepEqual, equal, ok } from "node:assert/strict";
+
+const MAIN = new URL("./engine_bench.ts", import.meta.url).pathname;
+
+async function engineBench(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("--quick --json prints the adapter and every measurement", async () => {
+  const r = await engineBench(["--quick", "--json"]);
+  equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  equal(doc.kind, "engine_micro");
+  ok(typeof doc.adapter.description === "string", "adapter description");
+  deepEqual(
+    doc.measurements.map((m: { key: string }) => m.key),
+    [
+      "dispatch_overhead_per_step",
+      "batch_round_trip",
+      "update_poisson_off",
+      "update_poisson_on",
+      "synaptic_event",
+      "construction_rate",
+    ],
+  );
+  for (const m of doc.measurements) {
+    ok(Number.isFinite(m.value) && m.value >= 0, `${m.key}: ${m.value}`);
+  }
+  equal(doc.construction.synapses, 100000);
+  for (const phase of ["create", "connect", "prepare", "compile"]) {
+    ok(doc.construction.phases[phase] >= 0, phase);
+  }
+  ok(/adapter: .*\n.*measurement/.test(r.stderr), "the table goes to stderr with --json");
+});
+
+Deno.test("bad flags exit with code 2", async () => {
+  equal((await engineBench(["--repeat", "0"])).code, 2);
+  equal((await engineBench(["--frobnicate"])).code, 2);
+});
