@@ -161,6 +161,14 @@ export class Network {
         `a multiple of the resolution (${this.resolutionMs} ms)`,
       );
     }
+    if (Math.round(params.t_ref / this.resolutionMs) > 65535) {
+      // The GPU keeps the refractory count in 16 bits of the neuron's state tag.
+      throw new ParameterError(
+        `${where}.params.t_ref`,
+        params.t_ref,
+        `at most ${65535 * this.resolutionMs} ms (65535 steps)`,
+      );
+    }
     const v0 = asDistribution(options.v0 ?? params.E_L);
     validateDistribution(v0, `${where}.v0`);
     const spec: PopulationSpec = {

@@ -9,7 +9,7 @@
 //   2 counters   storage array<u32>, 8           [parity] = spikes in this step's list
 //   3 spikes     storage array<u32>, 2·N         spike list, one half per step parity
 //   4 row_start  storage array<u32>, N+1         CSR row starts (global synapse index)
-//   5 ring       storage array<atomic<i32>>      fixed-point input per (slot, receptor, neuron)
+//   5 ring       storage array<atomic<i32>>      fixed-point input per (slot, neuron, receptor)
 //   6.. chunk_c  storage array<vec2<u32>>        synapse chunks (target | delay << bits, weight)
 
 struct Clock { step: u32 }
@@ -50,7 +50,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       let tgt = syn.x & target_mask;
       let slot = (step + (syn.x >> sim.target_bits)) % sim.slots;
       let receptor = select(0u, 1u, weight < 0);
-      atomicAdd(&ring[(slot * 2u + receptor) * sim.n + tgt], weight);
+      atomicAdd(&ring[(slot * sim.n + tgt) * 2u + receptor], weight);
     }
   }
 }

@@ -98,7 +98,6 @@ class GpuSimulator implements Simulator {
   #layout: ChunkLayout | null = null;
   #chunks: GPUBuffer[] = [];
   #neurons!: GPUBuffer;
-  #refractory!: GPUBuffer;
   #rowStartBuffer!: GPUBuffer;
   #ring!: GPUBuffer;
   #counters!: GPUBuffer;
@@ -166,13 +165,14 @@ class GpuSimulator implements Simulator {
     // --- create: neuron state, parameters, tables -------------------------------------------
     let t0 = performance.now();
     const v0 = initialPotentials(spec);
-    const stateF = new Float32Array(3 * n);
+    // (y, I_ex, I_in, tag) per neuron; tag = population · 65536 + refractory steps.
+    const stateF = new Float32Array(4 * n);
     for (let i = 0; i < n; i++) {
-      stateF[i] = v0[i] - plan.populations[plan.neuronPopulation[i]].spec.params.E_L;
+      const pop = plan.neuronPopulation[i];
+      stateF[4 * i] = v0[i] - plan.populations[pop].spec.params.E_L;
+      stateF[4 * i + 3] = pop * 65536;
     }
-    this.#neurons = this.#buffer("neuron_state", 12 * n, STORAGE | COPY_SRC, stateF);
-    this.#refractory = this.#buffer("refractory", 4 * n, STORAGE | COPY_SRC);
-    const neuronPop = this.#buffer("neuron_pop", 4 * n, STORAGE, plan.neuronPopulation);
+    this.#neurons = this.#buffer("neurons", 16 * n, STORAGE | COPY_SRC, stateF);
     const poissonThresholds: number[] = [];
     const popParams = new ArrayBuffer(64 * plan.populations.length);
     const popF = new Float32Array(popParams);
@@ -444,7 +444,6 @@ class GpuSimulator implements Simulator {
         "uniform-dynamic",
         "uniform",
         "uniform",
-        "read-only-storage",
         "storage",
         "storage",
         "read-only-storage",
@@ -452,7 +451,6 @@ class GpuSimulator implements Simulator {
         "storage",
         "storage",
         "read-only-storage",
-        "storage",
       ]),
       createPipeline(device, "deliver", deliverSource(layout.sizes.length), [
         "uniform-dynamic",
@@ -474,15 +472,13 @@ class GpuSimulator implements Simulator {
         clockBinding,
         { binding: 1, resource: { buffer: updateUniform } },
         { binding: 2, resource: { buffer: popBuffer } },
-        { binding: 3, resource: { buffer: neuronPop } },
-        { binding: 4, resource: { buffer: this.#neurons } },
-        { binding: 5, resource: { buffer: this.#ring } },
-        { binding: 6, resource: { buffer: poissonBuffer } },
-        { binding: 7, resource: { buffer: spikes } },
-        { binding: 8, resource: { buffer: this.#counters } },
-        { binding: 9, resource: { buffer: this.#record } },
-        { binding: 10, resource: { buffer: this.#rowStartBuffer } },
-        { binding: 11, resource: { buffer: this.#refractory } },
+        { binding: 3, resource: { buffer: this.#neurons } },
+        { binding: 4, resource: { buffer: this.#ring } },
+        { binding: 5, resource: { buffer: poissonBuffer } },
+        { binding: 6, resource: { buffer: spikes } },
+        { binding: 7, resource: { buffer: this.#counters } },
+        { binding: 8, resource: { buffer: this.#record } },
+        { binding: 9, resource: { buffer: this.#rowStartBuffer } },
       ],
     });
     this.#deliverGroup = device.createBindGroup({
@@ -688,8 +684,7 @@ class GpuSimulator implements Simulator {
 
   async state(): Promise<NeuronState> {
     const n = this.#plan.spec.neuronCount;
-    const f = new Float32Array(await this.#read(this.#neurons, 12 * n));
-    const u = new Uint32Array(await this.#read(this.#refractory, 4 * n));
+    const f = new Float32Array(await this.#read(this.#neurons, 16 * n));
     const out: NeuronState = {
       v: new Float64Array(n),
       iEx: new Float64Array(n),
@@ -697,10 +692,10 @@ class GpuSimulator implements Simulator {
       refractory: new Int32Array(n),
     };
     for (let i = 0; i < n; i++) {
-      out.v[i] = f[i] + this.#plan.populations[this.#plan.neuronPopulation[i]].spec.params.E_L;
-      out.iEx[i] = f[n + i];
-      out.iIn[i] = f[2 * n + i];
-      out.refractory[i] = u[i];
+      out.v[i] = f[4 * i] + this.#plan.populations[this.#plan.neuronPopulation[i]].spec.params.E_L;
+      out.iEx[i] = f[4 * i + 1];
+      out.iIn[i] = f[4 * i + 2];
+      out.refractory[i] = f[4 * i + 3] % 65536;
     }
     return out;
   }

@@ -7,18 +7,18 @@
 // Bindings (group 0):
 //   0 clock      uniform Clock (dynamic offset)  the step being computed
 //   1 sim        uniform SimParams               sizes, ring slots, fixed-point scale
-//   2 pops       uniform array<PopParams, 256>   per-population constants (uniform: every
-//                                                invocation of a workgroup mostly reads one entry)
-//   3 neuron_pop storage array<u32>, N           population index of each neuron
-//   4 state      storage array<f32>, 3·N         y = V − E_L, then I_ex, then I_in (struct of arrays)
-//   5 ring       storage array<i32>, slots·2·N   fixed-point input per (slot, receptor, neuron)
-//   6 poisson    storage array<u32>              Poisson CDF thresholds of all populations
-//   7 spikes     storage array<u32>, 2·N         spike list, one half per step parity
-//   8 counters   storage array<atomic<u32>>, 8   [0,1] spikes per parity, [2] recorded, [3] spikes
-//                                                 in batch, [4,5] events lo/hi in batch
-//   9 record     storage array<u32>, 2·capacity  recorded (stamp step, neuron) pairs
-//  10 row_start  storage array<u32>, N+1         CSR row starts (out-degree = events per spike)
-//  11 refractory storage array<u32>, N           remaining refractory steps
+//   2 pops       uniform array<PopParams, 256>   per-population constants (MAX_POPULATIONS)
+//   3 neurons    storage array<vec4<f32>>, N     y = V − E_L, I_ex, I_in, and the tag
+//                                                population·65536 + refractory steps (exact
+//                                                integers in f32: one 16-byte access per neuron)
+//   4 ring       storage array<vec2<i32>>,       fixed-point input (ex, in) per (slot, neuron)
+//                slots·N
+//   5 poisson    storage array<u32>              Poisson CDF thresholds of all populations
+//   6 spikes     storage array<u32>, 2·N         spike list, one half per step parity
+//   7 counters   storage array<atomic<u32>>, 8   [0,1] spikes per parity, [2] recorded, [3] spikes
+//                                                in batch, [4,5] events lo/hi in batch
+//   8 record     storage array<u32>, 2·capacity  recorded (stamp step, neuron) pairs
+//   9 row_start  storage array<u32>, N+1         CSR row starts (out-degree = events per spike)
 
 struct Clock { step: u32 }
 
@@ -37,16 +37,14 @@ struct PopParams {
 
 @group(0) @binding(0) var<uniform> clock: Clock;
 @group(0) @binding(1) var<uniform> sim: SimParams;
-@group(0) @binding(2) var<uniform> pops: array<PopParams, 256>; // MAX_POPULATIONS
-@group(0) @binding(3) var<storage, read> neuron_pop: array<u32>;
-@group(0) @binding(4) var<storage, read_write> state: array<f32>;
-@group(0) @binding(5) var<storage, read_write> ring: array<i32>;
-@group(0) @binding(6) var<storage, read> poisson: array<u32>;
-@group(0) @binding(7) var<storage, read_write> spikes: array<u32>;
-@group(0) @binding(8) var<storage, read_write> counters: array<atomic<u32>>;
-@group(0) @binding(9) var<storage, read_write> record: array<u32>;
-@group(0) @binding(10) var<storage, read> row_start: array<u32>;
-@group(0) @binding(11) var<storage, read_write> refractory: array<u32>;
+@group(0) @binding(2) var<uniform> pops: array<PopParams, 256>;
+@group(0) @binding(3) var<storage, read_write> neurons: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> ring: array<vec2<i32>>;
+@group(0) @binding(5) var<storage, read> poisson: array<u32>;
+@group(0) @binding(6) var<storage, read_write> spikes: array<u32>;
+@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
+@group(0) @binding(8) var<storage, read_write> record: array<u32>;
+@group(0) @binding(9) var<storage, read> row_start: array<u32>;
 
 fn poisson_count(p: PopParams, neuron: u32, generated: u32) -> u32 {
   let word = philox4x32(vec4<u32>(neuron, generated, 0u, 0u), vec2<u32>(sim.key0, 0x30000u)).x;
@@ -67,33 +65,29 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     atomicStore(&counters[1u - parity], 0u);
   }
   let n = sim.n;
-  let slot_base = (step % sim.slots) * n * 2u;
+  let slot_base = (step % sim.slots) * n;
   for (var i = gid.x; i < n; i = i + sim.stride) {
-    let p = pops[neuron_pop[i]];
-    var y = state[i];
-    var i_ex = state[n + i];
-    var i_in = state[2u * n + i];
-    var r = refractory[i];
+    var s = neurons[i];
+    let tag = u32(s.w);
+    let pop = tag >> 16u;
+    var r = tag & 0xffffu;
+    let p = pops[pop];
     if (r == 0u) {
-      y = p.p22 * y + p.p21_ex * i_ex + p.p21_in * i_in + p.p20 * p.i_e;
+      s.x = p.p22 * s.x + p.p21_ex * s.y + p.p21_in * s.z + p.p20 * p.i_e;
     } else {
       r = r - 1u;
     }
-    i_ex = i_ex * p.p11_ex;
-    i_in = i_in * p.p11_in;
-    var in_ex = ring[slot_base + i];
-    var in_in = ring[slot_base + n + i];
-    ring[slot_base + i] = 0;
-    ring[slot_base + n + i] = 0;
+    var input = ring[slot_base + i];
+    ring[slot_base + i] = vec2<i32>(0, 0);
     if (p.poisson_len > 0u && step >= p.poisson_delay) {
-      let input = i32(poisson_count(p, i, step - p.poisson_delay)) * p.poisson_weight;
-      if (input >= 0) { in_ex = in_ex + input; } else { in_in = in_in + input; }
+      let poisson_input = i32(poisson_count(p, i, step - p.poisson_delay)) * p.poisson_weight;
+      if (poisson_input >= 0) { input.x = input.x + poisson_input; } else { input.y = input.y + poisson_input; }
     }
-    i_ex = i_ex + f32(in_ex) * sim.inv_scale;
-    i_in = i_in + f32(in_in) * sim.inv_scale;
-    if (y >= p.theta) {
+    s.y = s.y * p.p11_ex + f32(input.x) * sim.inv_scale;
+    s.z = s.z * p.p11_in + f32(input.y) * sim.inv_scale;
+    if (s.x >= p.theta) {
       r = p.refractory_steps;
-      y = p.reset;
+      s.x = p.reset;
       let at = atomicAdd(&counters[parity], 1u);
       spikes[parity * n + at] = i;
       atomicAdd(&counters[3], 1u);
@@ -108,9 +102,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         }
       }
     }
-    state[i] = y;
-    state[n + i] = i_ex;
-    state[2u * n + i] = i_in;
-    refractory[i] = r;
+    s.w = f32((pop << 16u) | r);
+    neurons[i] = s;
   }
 }
