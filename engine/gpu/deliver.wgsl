@@ -27,11 +27,21 @@ struct SimParams {
 @group(0) @binding(5) var<storage, read_write> ring: array<atomic<i32>>;
 //#CHUNK_BINDINGS
 
-fn load_synapse(pos: u32) -> vec2<u32> {
-  let chunk = pos >> sim.chunk_shift;
-  let offset = pos & ((1u << sim.chunk_shift) - 1u);
-  //#CHUNK_LOAD
-  return vec2<u32>(0u, 0u);
+fn deliver_synapse(syn: vec2<u32>, slot_base: u32, target_mask: u32) {
+  let weight = bitcast<i32>(syn.y);
+  if (weight == 0) { return; }
+  // slot_base < slots and delay < slots: one conditional subtraction replaces a modulo.
+  var slot = slot_base + (syn.x >> sim.target_bits);
+  if (slot >= sim.slots) { slot = slot - sim.slots; }
+  let receptor = select(0u, 1u, weight < 0);
+  atomicAdd(&ring[(slot * sim.n + (syn.x & target_mask)) * 2u + receptor], weight);
+}
+
+// Delivers synapses [row_lo, row_hi) of one row. The row is cut at chunk boundaries and each
+// piece is walked by a loop bound to one chunk, so the chunk is uniform inside every loop.
+fn deliver_row(row_lo: u32, row_hi: u32, lid: u32, slot_base: u32, target_mask: u32) {
+  let chunk_size = 1u << sim.chunk_shift;
+  //#CHUNK_SEGMENTS
 }
 
 @compute @workgroup_size(64)
@@ -40,17 +50,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   let parity = step & 1u;
   let count = counters[parity];
   let target_mask = (1u << sim.target_bits) - 1u;
+  let slot_base = step % sim.slots;
   for (var s = wid.x; s < count; s = s + sim.workgroups) {
     let src = spikes[parity * sim.n + s];
-    let end = row_start[src + 1u];
-    for (var k = row_start[src] + lid; k < end; k = k + 64u) {
-      let syn = load_synapse(k);
-      let weight = bitcast<i32>(syn.y);
-      if (weight == 0) { continue; }
-      let tgt = syn.x & target_mask;
-      let slot = (step + (syn.x >> sim.target_bits)) % sim.slots;
-      let receptor = select(0u, 1u, weight < 0);
-      atomicAdd(&ring[(slot * sim.n + tgt) * 2u + receptor], weight);
-    }
+    deliver_row(row_start[src], row_start[src + 1u], lid, slot_base, target_mask);
   }
 }

@@ -46,9 +46,19 @@ export function updateSource(): string {
 
 /** WGSL of the spike delivery kernel for `chunks` synapse chunks. */
 export function deliverSource(chunks: number): string {
+  const segments = Array.from({ length: chunks }, (_, c) => `
+  {
+    let base = ${c}u * chunk_size;
+    if (row_hi > base && row_lo < base + min(chunk_size, row_hi - base)) {
+      let hi = base + min(chunk_size, row_hi - base);
+      for (var k = max(row_lo, base) + lid; k < hi; k = k + 64u) {
+        deliver_synapse(chunk_${c}[k - base], slot_base, target_mask);
+      }
+    }
+  }`).join("");
   return readKernel("./deliver.wgsl")
     .replace("//#CHUNK_BINDINGS", chunkBindings(6, chunks, "read"))
-    .replace("//#CHUNK_LOAD", chunkSwitch(chunks, (c) => `return chunk_${c}[offset];`));
+    .replace("//#CHUNK_SEGMENTS", segments);
 }
 
 /** Number of storage bindings the kernels use besides the synapse chunks (the larger one). */
