@@ -161,7 +161,7 @@ export class Network {
         `a multiple of the resolution (${this.resolutionMs} ms)`,
       );
     }
-    if (Math.round(params.t_ref / this.resolutionMs) > 65535) {
+    if (Math.round(params.t_ref / this.resolutionMs) > 65534) {
       // The GPU keeps the refractory count in 16 bits of the neuron's state tag.
       throw new ParameterError(
         `${where}.params.t_ref`,

@@ -316,14 +316,25 @@ export function initialPotentials(spec: NetworkSpec): Float64Array {
   return v;
 }
 
-/** The Poisson count of neuron `neuron` for events generated in step `step`. */
+/**
+ * The Poisson count of neuron `at.neuron` for events generated in step `at.step`. One Philox
+ * call serves four neighbouring neurons of a population (counter: quad index within the
+ * population and step; key: seed and stream + population index), the layout the GPU update
+ * kernel uses; the neuron's word is its index within the quad. 0 without a Poisson drive.
+ */
 export function poissonCount(
   plan: NetworkPlan,
-  poisson: PoissonPlan,
-  neuron: number,
-  step: number,
-  scratch: Uint32Array,
+  at: { neuron: number; step: number },
+  options: { scratch?: Uint32Array } = {},
 ): number {
-  philox4x32([neuron, step, 0, 0], [plan.spec.seed, STREAM.poisson], scratch);
-  return sampleDiscrete(poisson.table, scratch[0]);
+  const popIndex = plan.neuronPopulation[at.neuron];
+  const pop = plan.populations[popIndex];
+  if (!pop.poisson) return 0;
+  const local = at.neuron - pop.spec.first;
+  const words = philox4x32(
+    [local >>> 2, at.step, 0, 0],
+    [plan.spec.seed, STREAM.poisson + popIndex],
+    options.scratch,
+  );
+  return sampleDiscrete(pop.poisson.table, words[local & 3]);
 }

@@ -63,7 +63,9 @@ bothBackends("Poisson counts per neuron and step have mean λ and variance λ", 
     let mismatches = 0;
     for (let s = 0; s < STEPS; s++) {
       for (let i = 0; i < NEURONS; i++) {
-        if (counts[p][s][i] !== poissonCount(plan, poisson, p * NEURONS + i, s, scratch)) {
+        if (
+          counts[p][s][i] !== poissonCount(plan, { neuron: p * NEURONS + i, step: s }, { scratch })
+        ) {
           mismatches++;
         }
       }

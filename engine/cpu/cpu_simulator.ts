@@ -147,7 +147,9 @@ class CpuSimulator implements Simulator {
         ring[base + 2 * i + 1] = 0;
         const poisson = pop.poisson;
         if (poisson && step >= poisson.delaySteps) {
-          const count = poissonCount(plan, poisson, i, step - poisson.delaySteps, scratch);
+          const count = poissonCount(plan, { neuron: i, step: step - poisson.delaySteps }, {
+            scratch,
+          });
           const input = count * poissonFixed[pi];
           if (input >= 0) inEx += input;
           else inIn += input;

@@ -9,7 +9,7 @@
 //   2 counters   storage array<u32>, 8           [parity] = spikes in this step's list
 //   3 spikes     storage array<u32>, 2·N         spike list, one half per step parity
 //   4 row_start  storage array<u32>, N+1         CSR row starts (global synapse index)
-//   5 ring       storage array<atomic<i32>>      fixed-point input per (slot, neuron, receptor)
+//   5 ring       storage array<atomic<i32>>      fixed-point input per (slot, receptor, neuron)
 //   6.. chunk_c  storage array<vec2<u32>>        synapse chunks (target | delay << bits, weight)
 
 struct Clock { step: u32 }
@@ -34,7 +34,7 @@ fn deliver_synapse(syn: vec2<u32>, slot_base: u32, target_mask: u32) {
   var slot = slot_base + (syn.x >> sim.target_bits);
   if (slot >= sim.slots) { slot = slot - sim.slots; }
   let receptor = select(0u, 1u, weight < 0);
-  atomicAdd(&ring[(slot * sim.n + (syn.x & target_mask)) * 2u + receptor], weight);
+  atomicAdd(&ring[(slot * 2u + receptor) * sim.n + (syn.x & target_mask)], weight);
 }
 
 // Delivers synapses [row_lo, row_hi) of one row. The row is cut at chunk boundaries and each

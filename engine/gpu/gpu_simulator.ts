@@ -32,7 +32,14 @@ import {
   NON_CHUNK_STORAGE_BINDINGS,
   updateSource,
 } from "./kernels.ts";
-import { type ChunkLayout, chunkLayout, synapseBits } from "./layout.ts";
+import {
+  type ChunkLayout,
+  chunkLayout,
+  FROZEN_LANE,
+  type NeuronLayout,
+  neuronLayout,
+  synapseBits,
+} from "./layout.ts";
 
 /** Options of the WebGPU backend. */
 export interface GpuSimulatorOptions {
@@ -42,7 +49,7 @@ export interface GpuSimulatorOptions {
   stepsPerBatch?: number;
   /** Upper limit on synapses per storage chunk (default: from device limits); for tests. */
   maxChunkSynapses?: number;
-  /** Workgroups of the delivery kernel (default 256). */
+  /** Workgroups of the delivery kernel (default 256; 4 on a software adapter). */
   deliverWorkgroups?: number;
   /** Where adapter information and warnings go. */
   log?: (message: string) => void;
@@ -111,6 +118,7 @@ class GpuSimulator implements Simulator {
   #updateGroup!: GPUBindGroup;
   #deliverGroup!: GPUBindGroup;
   #updateWorkgroups = 1;
+  #nodes!: NeuronLayout;
   #deliverWorkgroups = 256;
   #staging: { counters: GPUBuffer; record: GPUBuffer | null }[] = [];
   #spikeKeys: Float64Array[] = [];
@@ -158,20 +166,27 @@ class GpuSimulator implements Simulator {
   async build(): Promise<void> {
     const plan = this.#plan;
     const spec = plan.spec;
-    const n = spec.neuronCount;
+    // Device ids: populations padded to multiples of four (see layout.ts); n counts padding.
+    const nodes = neuronLayout(spec.populations);
+    this.#nodes = nodes;
+    const n = nodes.size;
     const device = this.#device;
     const limits = device.limits;
 
     // --- create: neuron state, parameters, tables -------------------------------------------
     let t0 = performance.now();
     const v0 = initialPotentials(spec);
-    // (y, I_ex, I_in, tag) per neuron; tag = population · 65536 + refractory steps.
+    // Four sections of n values: y, I_ex, I_in, tag = population · 65536 + refractory steps.
     const stateF = new Float32Array(4 * n);
-    for (let i = 0; i < n; i++) {
-      const pop = plan.neuronPopulation[i];
-      stateF[4 * i] = v0[i] - plan.populations[pop].spec.params.E_L;
-      stateF[4 * i + 3] = pop * 65536;
-    }
+    plan.populations.forEach((pop, p) => {
+      const first = nodes.first[p];
+      const padded = Math.ceil(pop.spec.size / 4) * 4;
+      for (let k = 0; k < padded; k++) {
+        const real = k < pop.spec.size;
+        stateF[first + k] = real ? v0[pop.spec.first + k] - pop.spec.params.E_L : -1e30;
+        stateF[3 * n + first + k] = p * 65536 + (real ? 0 : FROZEN_LANE);
+      }
+    });
     this.#neurons = this.#buffer("neurons", 16 * n, STORAGE | COPY_SRC, stateF);
     const poissonThresholds: number[] = [];
     const popParams = new ArrayBuffer(64 * plan.populations.length);
@@ -199,6 +214,7 @@ class GpuSimulator implements Simulator {
       poissonWeightSlots.push(b + 12);
       popU[b + 13] = pop.poisson ? pop.poisson.delaySteps : 0;
       popU[b + 14] = pop.spec.recorded ? 1 : 0;
+      popU[b + 15] = nodes.first[i] / 4;
       if (pop.poisson) poissonThresholds.push(...pop.poisson.table.thresholds);
       // A population without a Poisson table but with rate 0 has poisson_len = 0: no input.
       if (pop.poisson && pop.poisson.table.thresholds.length === 0) popU[b + 11] = 0;
@@ -247,9 +263,9 @@ class GpuSimulator implements Simulator {
       const u = new Uint32Array(20);
       u.set([
         proj.code,
-        proj.preFirst,
+        nodes.first[proj.spec.pre],
         proj.preSize,
-        proj.postFirst,
+        nodes.first[proj.spec.post],
         proj.postSize,
         proj.excludeAutapses ? 1 : 0,
         proj.count,
@@ -389,12 +405,15 @@ class GpuSimulator implements Simulator {
     );
     this.#updateWorkgroups = Math.min(
       limits.maxComputeWorkgroupsPerDimension,
-      Math.ceil(n / WORKGROUP),
+      Math.ceil(n / 4 / WORKGROUP),
     );
-    this.#deliverWorkgroups = this.#options.deliverWorkgroups ?? 256;
+    // A CPU adapter runs workgroups on a few threads, where idle workgroups cost ~1 µs each;
+    // a GPU wants many in flight.
+    this.#deliverWorkgroups = this.#options.deliverWorkgroups ??
+      (this.#gpu.adapter.isFallbackAdapter ? 4 : 256);
     const updateParams = new ArrayBuffer(32);
     new Uint32Array(updateParams).set([
-      n,
+      n / 4,
       slots,
       0,
       spec.seed,
@@ -598,7 +617,7 @@ class GpuSimulator implements Simulator {
     if (batch.recordStaging && recorded > 0) {
       await batch.recordStaging.mapAsync(GPUMapMode.READ, 0, 8 * recorded);
       const pairs = new Uint32Array(batch.recordStaging.getMappedRange(0, 8 * recorded));
-      const n = this.#plan.spec.neuronCount;
+      const n = this.#nodes.size;
       const keys = new Float64Array(recorded);
       for (let i = 0; i < recorded; i++) keys[i] = pairs[2 * i] * n + pairs[2 * i + 1];
       batch.recordStaging.unmap();
@@ -638,7 +657,8 @@ class GpuSimulator implements Simulator {
   }
 
   takeSpikes(): RecordedSpikes {
-    const n = this.#plan.spec.neuronCount;
+    const n = this.#nodes.size;
+    const networkId = this.#nodes.networkId;
     const total = this.#spikeKeys.reduce((s, k) => s + k.length, 0);
     const steps = new Int32Array(total);
     const neurons = new Uint32Array(total);
@@ -647,7 +667,7 @@ class GpuSimulator implements Simulator {
       for (const key of keys) {
         const step = Math.floor(key / n);
         steps[at] = step;
-        neurons[at] = key - step * n;
+        neurons[at] = networkId[key - step * n];
         at++;
       }
     }
@@ -661,20 +681,25 @@ class GpuSimulator implements Simulator {
     const targets = new Uint32Array(total);
     const delaySteps = new Uint32Array(total);
     const weights = new Int32Array(total);
-    const bits = synapseBits(this.#plan.spec.neuronCount, this.#plan.maxDelaySteps);
+    const nodes = this.#nodes;
+    const bits = synapseBits(nodes.size, this.#plan.maxDelaySteps);
     const mask = 2 ** bits.targetBits - 1;
     let at = 0;
     for (let c = 0; c < this.#chunks.length; c++) {
       const words = new Uint32Array(await this.#read(this.#chunks[c], 8 * layout.sizes[c]));
       for (let i = 0; i < layout.sizes[c]; i++) {
-        targets[at] = words[2 * i] & mask;
+        targets[at] = nodes.networkId[words[2 * i] & mask];
         delaySteps[at] = words[2 * i] >>> bits.targetBits;
         weights[at] = words[2 * i + 1] | 0;
         at++;
       }
     }
+    // Padding rows are empty, so network rows are the device rows in the same order.
+    const rowStart = new Uint32Array(nodes.deviceId.length + 1);
+    nodes.deviceId.forEach((dev, i) => rowStart[i] = this.#rowStart[dev]);
+    rowStart[nodes.deviceId.length] = total;
     return sortRows({
-      rowStart: this.#rowStart.slice(),
+      rowStart,
       targets,
       delaySteps,
       weights,
@@ -683,19 +708,22 @@ class GpuSimulator implements Simulator {
   }
 
   async state(): Promise<NeuronState> {
-    const n = this.#plan.spec.neuronCount;
+    const nodes = this.#nodes;
+    const n = nodes.size;
     const f = new Float32Array(await this.#read(this.#neurons, 16 * n));
+    const count = nodes.deviceId.length;
     const out: NeuronState = {
-      v: new Float64Array(n),
-      iEx: new Float64Array(n),
-      iIn: new Float64Array(n),
-      refractory: new Int32Array(n),
+      v: new Float64Array(count),
+      iEx: new Float64Array(count),
+      iIn: new Float64Array(count),
+      refractory: new Int32Array(count),
     };
-    for (let i = 0; i < n; i++) {
-      out.v[i] = f[4 * i] + this.#plan.populations[this.#plan.neuronPopulation[i]].spec.params.E_L;
-      out.iEx[i] = f[4 * i + 1];
-      out.iIn[i] = f[4 * i + 2];
-      out.refractory[i] = f[4 * i + 3] % 65536;
+    for (let i = 0; i < count; i++) {
+      const dev = nodes.deviceId[i];
+      out.v[i] = f[dev] + this.#plan.populations[this.#plan.neuronPopulation[i]].spec.params.E_L;
+      out.iEx[i] = f[n + dev];
+      out.iIn[i] = f[2 * n + dev];
+      out.refractory[i] = f[3 * n + dev] % 65536;
     }
     return out;
   }

@@ -54,3 +54,41 @@ export function chunkLayout(
   );
   return { shift, sizes };
 }
+
+/**
+ * Device neuron ids: every population starts at a multiple of four so that the update kernel
+ * handles quads of one population; the unused lanes at a population's end are padding.
+ */
+export interface NeuronLayout {
+  /** Device id of each population's first neuron. */
+  first: number[];
+  /** Device neurons including padding (a multiple of four). */
+  size: number;
+  /** Network neuron id of each device id (−1 for padding). */
+  networkId: Int32Array;
+  /** Device id of each network neuron id. */
+  deviceId: Uint32Array;
+}
+
+/** The padded layout of populations with the given (network) first ids and sizes. */
+export function neuronLayout(populations: { first: number; size: number }[]): NeuronLayout {
+  const first: number[] = [];
+  let next = 0;
+  for (const p of populations) {
+    first.push(next);
+    next += Math.ceil(p.size / 4) * 4;
+  }
+  const networkId = new Int32Array(next).fill(-1);
+  const total = populations.reduce((s, p) => s + p.size, 0);
+  const deviceId = new Uint32Array(total);
+  populations.forEach((p, i) => {
+    for (let k = 0; k < p.size; k++) {
+      networkId[first[i] + k] = p.first + k;
+      deviceId[p.first + k] = first[i] + k;
+    }
+  });
+  return { first, size: next, networkId, deviceId };
+}
+
+/** Refractory count that marks a padding lane (update.wgsl FROZEN): it never updates or fires. */
+export const FROZEN_LANE = 0xffff;
