@@ -166,7 +166,7 @@ export class Network {
       throw new ParameterError(
         `${where}.params.t_ref`,
         params.t_ref,
-        `at most ${65535 * this.resolutionMs} ms (65535 steps)`,
+        `at most ${65534 * this.resolutionMs} ms (65534 steps)`,
       );
     }
     const v0 = asDistribution(options.v0 ?? params.E_L);

@@ -59,7 +59,6 @@ bothBackends("Poisson counts per neuron and step have mean λ and variance λ", 
   sim.close();
   const scratch = new Uint32Array(4);
   LAMBDAS.forEach((lambda, p) => {
-    const poisson = plan.populations[p].poisson!;
     let mismatches = 0;
     for (let s = 0; s < STEPS; s++) {
       for (let i = 0; i < NEURONS; i++) {

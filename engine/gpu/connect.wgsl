@@ -11,7 +11,10 @@
 //                                                 (lo, hi) word pairs (FILL: unused)
 //   3 weights    storage array<i32>               FILL: fixed-point weight quantile tables
 //   4 delays     storage array<u32>               FILL: delay tables (thresholds, then values)
-//   5.. chunk_c  storage array<vec2<u32>>         FILL: synapse chunks (target|delay<<bits, weight)
+//   5 progress   storage array<atomic<u32>>, 2    [0] work items completed (the host checks that
+//                                                 every item ran to its end: software adapters
+//                                                 may cut long loops short)
+//   6.. chunk_c  storage array<vec2<u32>>         FILL: synapse chunks (target|delay<<bits, weight)
 
 struct ProjectionParams {
   code: u32, pre_first: u32, pre_size: u32, post_first: u32,
@@ -26,6 +29,7 @@ struct ProjectionParams {
 @group(0) @binding(2) var<storage, read_write> in_units: array<atomic<u32>>;
 @group(0) @binding(3) var<storage, read> weight_tables: array<i32>;
 @group(0) @binding(4) var<storage, read> delay_tables: array<u32>;
+@group(0) @binding(5) var<storage, read_write> progress: array<atomic<u32>>;
 //#CHUNK_BINDINGS
 
 const MAX_ATTEMPTS: u32 = 64u;
@@ -72,18 +76,19 @@ fn emit(s: u32, t: u32, delay_word: u32, weight_word: u32) {
 
 fn key() -> vec2<u32> { return vec2<u32>(params.key0, params.key1); }
 
-fn fixed_total_number(k: u32) {
+fn fixed_total_number(k: u32) -> bool {
   for (var attempt = 0u; attempt < MAX_ATTEMPTS; attempt = attempt + 1u) {
     let r = philox4x32(vec4<u32>(k, attempt, 0u, 0u), key());
     let s = uniform_index(r.x, params.pre_size);
     let t = uniform_index(r.y, params.post_size);
     if (params.exclude_autapses != 0u && s == t && attempt + 1u < MAX_ATTEMPTS) { continue; }
     emit(s, t, r.z, r.w);
-    return;
+    return true;
   }
+  return false;
 }
 
-fn fixed_degree(item: u32, per_target: bool) {
+fn fixed_degree(item: u32, per_target: bool) -> bool {
   let row = item / params.count;
   let j = item % params.count;
   var pool = params.pre_size;
@@ -94,12 +99,13 @@ fn fixed_degree(item: u32, per_target: bool) {
     let other = uniform_index(r.x, pool);
     if (params.exclude_autapses != 0u && other == row && attempt + 1u < MAX_ATTEMPTS) { continue; }
     if (per_target) { emit(other, row, r.z, r.w); } else { emit(row, other, r.z, r.w); }
-    return;
+    return true;
   }
+  return false;
 }
 
 // Selection sampling (Knuth's algorithm S): a uniformly random k-subset of the pool.
-fn fixed_degree_unique(row: u32, per_target: bool) {
+fn fixed_degree_unique(row: u32, per_target: bool) -> bool {
   var pool = params.pre_size;
   var tag = 2u;
   if (!per_target) { pool = params.post_size; tag = 4u; }
@@ -115,34 +121,41 @@ fn fixed_degree_unique(row: u32, per_target: bool) {
     }
     remaining = remaining - 1u;
   }
+  return needed == 0u;
 }
 
-fn row_rule(s: u32, bernoulli: bool) {
+fn row_rule(s: u32, bernoulli: bool) -> bool {
   var tag = 6u;
   if (bernoulli) { tag = 5u; }
-  for (var t = 0u; t < params.post_size; t = t + 1u) {
+  var t = 0u;
+  for (; t < params.post_size; t = t + 1u) {
     if (params.exclude_autapses != 0u && s == t) { continue; }
     let r = philox4x32(vec4<u32>(s, t, 0u, tag), key());
     if (bernoulli && params.always == 0u && r.x >= params.count) { continue; }
     emit(s, t, r.z, r.w);
   }
+  return t == params.post_size;
 }
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  var completed = 0u;
   for (var item = gid.x; item < params.items; item = item + params.stride) {
+    var done = true;
     switch params.code {
-      case 0u: { fixed_total_number(item); }
-      case 1u: { fixed_degree(item, true); }
-      case 2u: { fixed_degree_unique(item, true); }
-      case 3u: { fixed_degree(item, false); }
-      case 4u: { fixed_degree_unique(item, false); }
-      case 5u: { row_rule(item, true); }
-      case 6u: { row_rule(item, false); }
+      case 0u: { done = fixed_total_number(item); }
+      case 1u: { done = fixed_degree(item, true); }
+      case 2u: { done = fixed_degree_unique(item, true); }
+      case 3u: { done = fixed_degree(item, false); }
+      case 4u: { done = fixed_degree_unique(item, false); }
+      case 5u: { done = row_rule(item, true); }
+      case 6u: { done = row_rule(item, false); }
       default: {
         let r = philox4x32(vec4<u32>(item, 0u, 0u, 7u), key());
         emit(item, item, r.z, r.w);
       }
     }
+    if (done) { completed = completed + 1u; }
   }
+  if (completed > 0u) { atomicAdd(&progress[0], completed); }
 }

@@ -4,6 +4,7 @@
  * per command buffer, reading recorded spikes back in pipelined batches.
  */
 import { sortRows } from "../connectivity.ts";
+import { requireInteger } from "../errors.ts";
 import type { NetworkSpec } from "../network.ts";
 import {
   fixedPointScale,
@@ -49,7 +50,7 @@ export interface GpuSimulatorOptions {
   stepsPerBatch?: number;
   /** Upper limit on synapses per storage chunk (default: from device limits); for tests. */
   maxChunkSynapses?: number;
-  /** Workgroups of the delivery kernel (default 256; 4 on a software adapter). */
+  /** Workgroups of the delivery kernel (default 256; 32 on a software adapter). */
   deliverWorkgroups?: number;
   /** Where adapter information and warnings go. */
   log?: (message: string) => void;
@@ -66,6 +67,10 @@ export async function createGpuSimulator(
   options: GpuSimulatorOptions = {},
 ): Promise<Simulator> {
   const plan = planNetwork(spec);
+  for (const key of ["stepsPerBatch", "maxChunkSynapses", "deliverWorkgroups"] as const) {
+    const v = options[key];
+    if (v !== undefined) requireInteger(key, v, { min: 1, max: 2 ** 31 });
+  }
   const owns = !options.gpu;
   const gpu = options.gpu ?? await acquireGpu({ log: options.log });
   const sim = new GpuSimulator(gpu, owns, plan, options);
@@ -244,6 +249,7 @@ class GpuSimulator implements Simulator {
       4 * tableLen * Math.max(1, plan.projections.length),
       STORAGE,
     );
+    const progress = this.#buffer("connect_progress", 16, STORAGE | COPY_SRC);
     const delayWords: number[] = [];
     const delayBase: number[] = [];
     for (const proj of plan.projections) {
@@ -295,6 +301,7 @@ class GpuSimulator implements Simulator {
       { binding: 2, resource: { buffer: inUnits } },
       { binding: 3, resource: { buffer: weightTables } },
       { binding: 4, resource: { buffer: delayTables } },
+      { binding: 5, resource: { buffer: progress } },
     ];
     {
       const encoder = device.createCommandEncoder();
@@ -314,6 +321,8 @@ class GpuSimulator implements Simulator {
       pass.end();
       device.queue.submit([encoder.finish()]);
     }
+    const totalItems = plan.projections.reduce((sum, p) => sum + p.items, 0);
+    await this.#checkProgress(progress, totalItems, "counting connections");
     const counts = new Uint32Array(await this.#read(rows, 4 * n));
     const units = new Uint32Array(await this.#read(inUnits, 8 * n));
     let maxUnits = 0;
@@ -373,7 +382,7 @@ class GpuSimulator implements Simulator {
       plan.projections.forEach((proj, i) => {
         if (proj.items === 0) return;
         const entries = baseEntries(i).concat(
-          this.#chunks.map((buffer, c) => ({ binding: 5 + c, resource: { buffer } })),
+          this.#chunks.map((buffer, c) => ({ binding: 6 + c, resource: { buffer } })),
         );
         pass.setBindGroup(
           0,
@@ -385,7 +394,8 @@ class GpuSimulator implements Simulator {
       device.queue.submit([encoder.finish()]);
     }
     await this.#finish();
-    for (const b of [rows, inUnits, weightTables, delayTables]) this.#release(b);
+    await this.#checkProgress(progress, 2 * totalItems, "writing connections");
+    for (const b of [rows, inUnits, weightTables, delayTables, progress]) this.#release(b);
     for (const p of paramBuffers) this.#release(p.buffer);
     this.phases.connect += (performance.now() - t0) / 1000;
 
@@ -410,7 +420,7 @@ class GpuSimulator implements Simulator {
     // A CPU adapter runs workgroups on a few threads, where idle workgroups cost ~1 µs each;
     // a GPU wants many in flight.
     this.#deliverWorkgroups = this.#options.deliverWorkgroups ??
-      (this.#gpu.adapter.isFallbackAdapter ? 4 : 256);
+      (this.#gpu.adapter.isFallbackAdapter ? 32 : 256);
     const updateParams = new ArrayBuffer(32);
     new Uint32Array(updateParams).set([
       n / 4,
@@ -474,7 +484,7 @@ class GpuSimulator implements Simulator {
       createPipeline(device, "deliver", deliverSource(layout.sizes.length), [
         "uniform-dynamic",
         "uniform",
-        "read-only-storage",
+        "storage",
         "read-only-storage",
         "read-only-storage",
         "storage",
@@ -547,6 +557,19 @@ class GpuSimulator implements Simulator {
     this.#recordCapacity = recorded * perNeuron(steps);
   }
 
+  /** Throws unless the connect kernel reports `expected` work items completed in total. */
+  async #checkProgress(progress: GPUBuffer, expected: number, what: string): Promise<void> {
+    const done = new Uint32Array(await this.#read(progress, 4))[0];
+    if (done !== expected % 2 ** 32) {
+      throw new Error(
+        `${what}: the device completed ${done} of ${expected} work items. Software adapters ` +
+          `(llvmpipe) stop loops after 65 535 iterations per invocation; this projection is ` +
+          `too large for a per-row rule on this adapter (split the target population, or use ` +
+          `fixed_total_number / fixed_indegree with multapses)`,
+      );
+    }
+  }
+
   #release(buffer: GPUBuffer): void {
     const i = this.#buffers.indexOf(buffer);
     if (i >= 0) this.#buffers.splice(i, 1);
@@ -608,7 +631,17 @@ class GpuSimulator implements Simulator {
     this.#gpu.check();
     const recorded = counters[2];
     stats.spikes += counters[3];
-    stats.synapticEvents += counters[4] + counters[5] * 2 ** 32;
+    const events = counters[4] + counters[5] * 2 ** 32;
+    const delivered = counters[6] + counters[7] * 2 ** 32;
+    stats.synapticEvents += events;
+    if (delivered !== events) {
+      throw new Error(
+        `spike delivery stopped early: ${delivered} of ${events} synapse events delivered in ` +
+          `steps ${batch.firstStep}–${batch.firstStep + batch.steps}. Software adapters ` +
+          `(llvmpipe) stop loops after 65 535 iterations per invocation; pass more ` +
+          `deliverWorkgroups so each invocation walks fewer synapses per step`,
+      );
+    }
     if (recorded > this.#recordCapacity) {
       throw new Error(
         `internal error: ${recorded} spikes recorded in a batch sized for ${this.#recordCapacity}`,

@@ -31,7 +31,7 @@ function chunkSwitch(chunks: number, body: (c: number) => string): string {
 export function connectSource(chunks: number): string {
   const count = chunks === 0;
   const src = readKernel("./connect.wgsl")
-    .replace("//#CHUNK_BINDINGS", count ? "" : chunkBindings(5, chunks, "read_write"))
+    .replace("//#CHUNK_BINDINGS", count ? "" : chunkBindings(6, chunks, "read_write"))
     .replace(
       "//#CHUNK_STORE",
       count ? "" : chunkSwitch(chunks, (c) => `chunk_${c}[offset] = value;`),
@@ -53,6 +53,7 @@ export function deliverSource(chunks: number): string {
       let hi = base + min(chunk_size, row_hi - base);
       for (var k = max(row_lo, base) + lid; k < hi; k = k + 64u) {
         deliver_synapse(chunk_${c}[k - base], slot_base, target_mask);
+        delivered = delivered + 1u;
       }
     }
   }`).join("");
@@ -62,7 +63,7 @@ export function deliverSource(chunks: number): string {
 }
 
 /** Number of storage bindings the kernels use besides the synapse chunks (the larger one). */
-export const NON_CHUNK_STORAGE_BINDINGS = 4;
+export const NON_CHUNK_STORAGE_BINDINGS = 5;
 
 /** How a kernel binding is declared: the explicit layout kernels with dynamic offsets need. */
 export type BindingKind = "uniform-dynamic" | "uniform" | "storage" | "read-only-storage";
