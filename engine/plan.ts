@@ -89,6 +89,9 @@ export interface NetworkPlan {
   maxPoissonInput: number;
 }
 
+/** Poisson tables hold at most this many thresholds (the GPU searches a padded table). */
+export const POISSON_TABLE_SLOTS = 128;
+
 /** Computes the plan of a validated network description. */
 export function planNetwork(spec: NetworkSpec): NetworkPlan {
   const h = spec.resolutionMs;
@@ -96,6 +99,13 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
     let poisson: PoissonPlan | null = null;
     if (pop.poisson) {
       const table = poissonTable(pop.poisson.rateHz * h * 1e-3);
+      if (table.thresholds.length > POISSON_TABLE_SLOTS) {
+        throw new ParameterError(
+          `poisson(${pop.name}).rateHz`,
+          pop.poisson.rateHz,
+          `a rate with at most ${POISSON_TABLE_SLOTS} possible counts per step (λ ≤ 50)`,
+        );
+      }
       poisson = {
         table,
         weight: pop.poisson.weight,

@@ -5,6 +5,7 @@
  */
 import { sortRows } from "../connectivity.ts";
 import { requireInteger } from "../errors.ts";
+import { POISSON_TABLE_SLOTS } from "../plan.ts";
 import type { NetworkSpec } from "../network.ts";
 import {
   fixedPointScale,
@@ -122,7 +123,7 @@ class GpuSimulator implements Simulator {
   #deliver!: GPUComputePipeline;
   #updateGroup!: GPUBindGroup;
   #deliverGroup!: GPUBindGroup;
-  #updateWorkgroups = 1;
+  #updateGrid: [number, number] = [1, 1];
   #nodes!: NeuronLayout;
   #deliverWorkgroups = 256;
   #staging: { counters: GPUBuffer; record: GPUBuffer | null }[] = [];
@@ -215,12 +216,17 @@ class GpuSimulator implements Simulator {
       ], b);
       popU[b + 9] = p.refractorySteps;
       popU[b + 10] = poissonThresholds.length;
+      // Padded to POISSON_TABLE_SLOTS for the kernel's fixed-depth binary search.
       popU[b + 11] = pop.poisson ? pop.poisson.table.thresholds.length : 0;
       poissonWeightSlots.push(b + 12);
       popU[b + 13] = pop.poisson ? pop.poisson.delaySteps : 0;
       popU[b + 14] = pop.spec.recorded ? 1 : 0;
       popU[b + 15] = nodes.first[i] / 4;
-      if (pop.poisson) poissonThresholds.push(...pop.poisson.table.thresholds);
+      if (pop.poisson) {
+        const padded = new Array(POISSON_TABLE_SLOTS).fill(0xffffffff);
+        pop.poisson.table.thresholds.forEach((t, j) => padded[j] = t);
+        poissonThresholds.push(...padded);
+      }
       // A population without a Poisson table but with rate 0 has poisson_len = 0: no input.
       if (pop.poisson && pop.poisson.table.thresholds.length === 0) popU[b + 11] = 0;
     });
@@ -413,10 +419,10 @@ class GpuSimulator implements Simulator {
       this.#clockStride * this.#batchSteps,
       GPUBufferUsage.UNIFORM,
     );
-    this.#updateWorkgroups = Math.min(
-      limits.maxComputeWorkgroupsPerDimension,
-      Math.ceil(n / 4 / WORKGROUP),
-    );
+    // One invocation per quad on a 2-D grid (the kernel has no grid-stride loop).
+    const quadGroups = Math.ceil(n / 4 / WORKGROUP);
+    const gridX = Math.min(limits.maxComputeWorkgroupsPerDimension, quadGroups);
+    this.#updateGrid = [gridX, Math.ceil(quadGroups / gridX)];
     // A CPU adapter runs workgroups on a few threads, where idle workgroups cost ~1 µs each;
     // a GPU wants many in flight.
     this.#deliverWorkgroups = this.#options.deliverWorkgroups ??
@@ -428,7 +434,7 @@ class GpuSimulator implements Simulator {
       0,
       spec.seed,
       this.#recordCapacity,
-      this.#updateWorkgroups * WORKGROUP,
+      0,
       0,
       0,
     ]);
@@ -610,7 +616,7 @@ class GpuSimulator implements Simulator {
       const offset = [j * this.#clockStride];
       pass.setPipeline(this.#update);
       pass.setBindGroup(0, this.#updateGroup, offset);
-      pass.dispatchWorkgroups(this.#updateWorkgroups);
+      pass.dispatchWorkgroups(this.#updateGrid[0], this.#updateGrid[1]);
       pass.setPipeline(this.#deliver);
       pass.setBindGroup(0, this.#deliverGroup, offset);
       pass.dispatchWorkgroups(this.#deliverWorkgroups);

@@ -2,7 +2,9 @@
 // membrane update or refractory count-down, synaptic decay, this step's input (ring slot +
 // Poisson drive), threshold. One invocation updates one quad: four neighbouring neurons of
 // one population (populations are padded to a multiple of four in the device layout, see
-// layout.ts), quads gid, gid + stride, ... Spikes go to the step's spike list (for delivery)
+// layout.ts). The kernel has no loops on its hot path (a 2-D grid instead of a grid-stride
+// loop, a binary search of fixed depth for Poisson counts): software adapters run loop bodies
+// several times slower than straight-line code. Spikes go to the step's spike list (for delivery)
 // and, for recorded populations, to the record buffer as (stamp step, neuron) pairs; neuron
 // ids here are device ids (padded layout).
 //
@@ -16,7 +18,8 @@
 //                                                padding lane that never updates)
 //   4 ring       storage array<vec4<i32>>,       fixed-point input per (slot, receptor, quad)
 //                slots·2·Q
-//   5 poisson    storage array<u32>              Poisson CDF thresholds of all populations
+//   5 poisson    storage array<u32>, 128 per     Poisson CDF thresholds, padded with 0xffffffff
+//                population with a drive         to 128 entries per population
 //   6 spikes     storage array<u32>, 2·4Q        spike list, one half per step parity
 //   7 counters   storage array<atomic<u32>>, 8   [0,1] spikes per parity, [2] recorded, [3] spikes
 //                                                in batch, [4,5] events lo/hi in batch
@@ -27,7 +30,7 @@ struct Clock { step: u32 }
 
 struct SimParams {
   quads: u32, slots: u32, inv_scale: f32, key0: u32,
-  record_capacity: u32, stride: u32, pad0: u32, pad1: u32,
+  record_capacity: u32, pad0: u32, pad1: u32, pad2: u32,
 }
 
 struct PopParams {
@@ -50,13 +53,19 @@ struct PopParams {
 
 const FROZEN: u32 = 0xffffu;
 
+// Number of the population's thresholds ≤ word: binary search of the 128-entry padded table
+// (padding is 0xffffffff, so the count is clamped to the real length).
 fn poisson_sample(p: PopParams, word: u32) -> i32 {
-  var k = 0u;
-  loop {
-    if (k >= p.poisson_len || word < poisson[p.poisson_base + k]) { break; }
-    k = k + 1u;
-  }
-  return i32(k);
+  let t = p.poisson_base;
+  var i = 0u;
+  i = i + select(0u, 64u, poisson[t + i + 63u] <= word);
+  i = i + select(0u, 32u, poisson[t + i + 31u] <= word);
+  i = i + select(0u, 16u, poisson[t + i + 15u] <= word);
+  i = i + select(0u, 8u, poisson[t + i + 7u] <= word);
+  i = i + select(0u, 4u, poisson[t + i + 3u] <= word);
+  i = i + select(0u, 2u, poisson[t + i + 1u] <= word);
+  i = i + select(0u, 1u, poisson[t + i] <= word);
+  return i32(min(i, p.poisson_len));
 }
 
 // Events per lane of quad `q` generated in step `generated`: one Philox call serves the four
@@ -71,34 +80,54 @@ fn poisson_counts(p: PopParams, pop: u32, q: u32, generated: u32) -> vec4<i32> {
   );
 }
 
-fn emit_spike(neuron: u32, step: u32, parity: u32, recorded: bool) {
-  let at = atomicAdd(&counters[parity], 1u);
-  spikes[parity * 4u * sim.quads + at] = neuron;
-  atomicAdd(&counters[3], 1u);
-  let events = row_start[neuron + 1u] - row_start[neuron];
+// Appends the quad's spiking lanes to the spike list (and the record): one atomic per counter
+// for the whole quad, since a software adapter executes this block's statements for every
+// quad, spiking or not.
+fn emit_spikes(q: u32, fire: vec4<bool>, step: u32, parity: u32, recorded: bool) {
+  let lanes = vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u);
+  let ones = select(vec4<u32>(0u), vec4<u32>(1u), fire);
+  let count = ones.x + ones.y + ones.z + ones.w;
+  // Position of each firing lane among the quad's firing lanes.
+  let rank = vec4<u32>(0u, ones.x, ones.x + ones.y, ones.x + ones.y + ones.z);
+  let at = atomicAdd(&counters[parity], count) + parity * 4u * sim.quads;
+  atomicAdd(&counters[3], count);
+  var events = 0u;
+  for (var c = 0u; c < 4u; c = c + 1u) {
+    if (fire[c]) {
+      spikes[at + rank[c]] = lanes[c];
+      events = events + row_start[lanes[c] + 1u] - row_start[lanes[c]];
+    }
+  }
   let old = atomicAdd(&counters[4], events);
   if (old + events < old) { atomicAdd(&counters[5], 1u); }
   if (recorded) {
-    let k = atomicAdd(&counters[2], 1u);
-    if (k < sim.record_capacity) {
-      record[2u * k] = step + 1u;
-      record[2u * k + 1u] = neuron;
+    let k = atomicAdd(&counters[2], count);
+    for (var c = 0u; c < 4u; c = c + 1u) {
+      if (fire[c] && k + rank[c] < sim.record_capacity) {
+        record[2u * (k + rank[c])] = step + 1u;
+        record[2u * (k + rank[c]) + 1u] = lanes[c];
+      }
     }
   }
 }
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn main(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
   let step = clock.step;
   let parity = step & 1u;
-  if (gid.x == 0u) {
+  let q = (wid.y * groups.x + wid.x) * 64u + lid;
+  if (q == 0u) {
     // The other half was last filled two steps ago and has been delivered.
     atomicStore(&counters[1u - parity], 0u);
   }
   let quads = sim.quads;
   let ring_ex = (step % sim.slots) * 2u * quads;
   let ring_in = ring_ex + quads;
-  for (var q = gid.x; q < quads; q = q + sim.stride) {
+  if (q < quads) {
     var y = neurons[q];
     var i_ex = neurons[quads + q];
     var i_in = neurons[2u * quads + q];
@@ -121,9 +150,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     i_in = i_in * p.p11_in + vec4<f32>(in_in) * sim.inv_scale;
     let fire = (y >= vec4<f32>(p.theta)) & (r != vec4<u32>(FROZEN));
     if (any(fire)) {
-      for (var c = 0u; c < 4u; c = c + 1u) {
-        if (fire[c]) { emit_spike(4u * q + c, step, parity, p.recorded != 0u); }
-      }
+      emit_spikes(q, fire, step, parity, p.recorded != 0u);
       y = select(y, vec4<f32>(p.reset), fire);
       r = select(r, vec4<u32>(p.refractory_steps), fire);
     }
