@@ -5,7 +5,6 @@
  */
 import { sortRows } from "../connectivity.ts";
 import { requireInteger } from "../errors.ts";
-import { POISSON_TABLE_SLOTS } from "../plan.ts";
 import type { NetworkSpec } from "../network.ts";
 import {
   fixedPointScale,
@@ -13,6 +12,7 @@ import {
   initialPotentials,
   type NetworkPlan,
   planNetwork,
+  POISSON_TABLE_SLOTS,
 } from "../plan.ts";
 import { WEIGHT_TABLE_SIZE } from "../sampling.ts";
 import type {
