@@ -89,7 +89,7 @@ export interface NetworkPlan {
   maxPoissonInput: number;
 }
 
-/** Poisson tables hold at most this many thresholds (the GPU searches a padded table). */
+/** Poisson tables hold fewer thresholds than this (the GPU searches a padded table). */
 export const POISSON_TABLE_SLOTS = 128;
 
 /** Computes the plan of a validated network description. */
@@ -99,7 +99,7 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
     let poisson: PoissonPlan | null = null;
     if (pop.poisson) {
       const table = poissonTable(pop.poisson.rateHz * h * 1e-3);
-      if (table.thresholds.length > POISSON_TABLE_SLOTS) {
+      if (table.thresholds.length >= POISSON_TABLE_SLOTS) {
         throw new ParameterError(
           `poisson(${pop.name}).rateHz`,
           pop.poisson.rateHz,

@@ -1,5 +1,6 @@
 // Connection generation for one projection, in two modes chosen by the host when it assembles
-// the module (see connect_kernel.ts): MODE_COUNT counts synapses per source row and bound
+// the module (see kernels.ts), which also fixes the rule (RULE) and the depth of the delay
+// table search, so no invocation branches on them: MODE_COUNT counts synapses per source row and bound
 // units per target; MODE_FILL writes every synapse into its source row. One invocation handles
 // work items item = gid, gid + stride, ... (synapses for per-synapse rules, rows otherwise).
 // The draws are the exact twin of engine/cpu/generate.ts.
@@ -10,7 +11,8 @@
 //   2 in_units   storage array<atomic<u32>>, 2·N  COUNT: bound units per target, 64-bit as
 //                                                 (lo, hi) word pairs (FILL: unused)
 //   3 weights    storage array<i32>               FILL: fixed-point weight quantile tables
-//   4 delays     storage array<u32>               FILL: delay tables (thresholds, then values)
+//   4 delays     storage array<u32>               FILL: delay tables: DELAY_SLOTS thresholds
+//                                                 (padded with 0xffffffff), then the values
 //   5 progress   storage array<atomic<u32>>, 2    [0] work items completed (the host checks that
 //                                                 every item ran to its end: software adapters
 //                                                 may cut long loops short)
@@ -34,13 +36,12 @@ struct ProjectionParams {
 
 const MAX_ATTEMPTS: u32 = 64u;
 
+// Number of the projection's thresholds ≤ word, by a binary search of fixed depth (no loop).
 fn sample_delay(word: u32) -> u32 {
+  let t = params.delay_base;
   var i = 0u;
-  loop {
-    if (i >= params.delay_len || word < delay_tables[params.delay_base + i]) { break; }
-    i = i + 1u;
-  }
-  return delay_tables[params.delay_base + params.delay_len + i];
+  //#DELAY_SEARCH
+  return delay_tables[t + DELAY_SLOTS + min(i, params.delay_len)];
 }
 
 fn sample_weight(word: u32) -> i32 {
@@ -142,7 +143,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var completed = 0u;
   for (var item = gid.x; item < params.items; item = item + params.stride) {
     var done = true;
-    switch params.code {
+    switch RULE {
       case 0u: { done = fixed_total_number(item); }
       case 1u: { done = fixed_degree(item, true); }
       case 2u: { done = fixed_degree_unique(item, true); }

@@ -241,7 +241,26 @@ class GpuSimulator implements Simulator {
 
     // --- compile the counting kernel ----------------------------------------------------------
     t0 = performance.now();
-    const countPipeline = await createPipeline(device, "connect_count", connectSource(0));
+    const rules = [...new Set(plan.projections.map((p) => p.code))];
+    const maxDelayThresholds = Math.max(
+      0,
+      ...plan.projections.map((p) => p.delay.thresholds.length),
+    );
+    const delaySlots = 2 ** Math.ceil(Math.log2(maxDelayThresholds + 1));
+    const connectPipelines = async (chunks: number) => {
+      const mode = chunks === 0 ? "count" : "fill";
+      const pipelines = await Promise.all(
+        rules.map((rule) =>
+          createPipeline(
+            device,
+            `connect_${mode}_${rule}`,
+            connectSource({ chunks, rule, delaySlots }),
+          )
+        ),
+      );
+      return new Map(rules.map((rule, i) => [rule, pipelines[i]]));
+    };
+    const countPipelines = await connectPipelines(0);
     this.phases.compile += (performance.now() - t0) / 1000;
 
     // --- connect: count, prefix sum, fill -----------------------------------------------------
@@ -260,7 +279,9 @@ class GpuSimulator implements Simulator {
     const delayBase: number[] = [];
     for (const proj of plan.projections) {
       delayBase.push(delayWords.length);
-      delayWords.push(...proj.delay.thresholds, ...proj.delay.values);
+      const thresholds = new Array(delaySlots).fill(0xffffffff);
+      proj.delay.thresholds.forEach((t, j) => thresholds[j] = t);
+      delayWords.push(...thresholds, ...proj.delay.values);
     }
     const delayTables = this.#buffer(
       "delay_tables",
@@ -312,9 +333,10 @@ class GpuSimulator implements Simulator {
     {
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
-      pass.setPipeline(countPipeline);
       plan.projections.forEach((proj, i) => {
         if (proj.items === 0) return;
+        const countPipeline = countPipelines.get(proj.code)!;
+        pass.setPipeline(countPipeline);
         pass.setBindGroup(
           0,
           device.createBindGroup({
@@ -373,20 +395,17 @@ class GpuSimulator implements Simulator {
     this.phases.connect += (performance.now() - t0) / 1000;
 
     t0 = performance.now();
-    const fillPipeline = await createPipeline(
-      device,
-      "connect_fill",
-      connectSource(layout.sizes.length),
-    );
+    const fillPipelines = await connectPipelines(layout.sizes.length);
     this.phases.compile += (performance.now() - t0) / 1000;
 
     t0 = performance.now();
     if (total > 0) {
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
-      pass.setPipeline(fillPipeline);
       plan.projections.forEach((proj, i) => {
         if (proj.items === 0) return;
+        const fillPipeline = fillPipelines.get(proj.code)!;
+        pass.setPipeline(fillPipeline);
         const entries = baseEntries(i).concat(
           this.#chunks.map((buffer, c) => ({ binding: 6 + c, resource: { buffer } })),
         );

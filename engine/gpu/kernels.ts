@@ -27,16 +27,43 @@ function chunkSwitch(chunks: number, body: (c: number) => string): string {
   return `switch chunk { ${cases.join(" ")} default: {} }`;
 }
 
-/** WGSL of the connect kernel; `chunks` = 0 gives the counting variant. */
-export function connectSource(chunks: number): string {
+/** What a connect kernel is specialised for. */
+export interface ConnectKernelOptions {
+  /** Synapse chunks bound for writing; 0 gives the counting variant. */
+  chunks: number;
+  /** The rule (RULE_CODE of plan.ts). */
+  rule: number;
+  /** Slots of every delay threshold table (a power of two, more than any table's length). */
+  delaySlots: number;
+}
+
+/** Unrolled binary search: adds to `i` the count of the `slots` entries at `table[t..]` ≤ word. */
+export function binarySearchSource(table: string, slots: number): string {
+  const lines: string[] = [];
+  for (let size = slots / 2; size >= 1; size /= 2) {
+    lines.push(`i = i + select(0u, ${size}u, ${table}[t + i + ${size - 1}u] <= word);`);
+  }
+  return lines.join("\n  ");
+}
+
+/** WGSL of the connect kernel for one rule and mode. */
+export function connectSource(options: ConnectKernelOptions): string {
+  const { chunks, rule, delaySlots } = options;
   const count = chunks === 0;
   const src = readKernel("./connect.wgsl")
     .replace("//#CHUNK_BINDINGS", count ? "" : chunkBindings(6, chunks, "read_write"))
     .replace(
       "//#CHUNK_STORE",
       count ? "" : chunkSwitch(chunks, (c) => `chunk_${c}[offset] = value;`),
-    );
-  return `const MODE_COUNT: bool = ${count};\n${PHILOX}\n${src}`;
+    )
+    .replace("//#DELAY_SEARCH", binarySearchSource("delay_tables", delaySlots));
+  return [
+    `const MODE_COUNT: bool = ${count};`,
+    `const RULE: u32 = ${rule}u;`,
+    `const DELAY_SLOTS: u32 = ${delaySlots}u;`,
+    PHILOX,
+    src,
+  ].join("\n");
 }
 
 /** WGSL of the neuron update kernel. */
