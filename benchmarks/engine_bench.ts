@@ -23,6 +23,25 @@ Flags:
   --repeat N        timed runs per measurement, median reported (default 3)
   -h, --help        this text`;
 
+/** Linux clock ticks per second (USER_HZ) of /proc/stat and /proc/self/stat. */
+const CLOCK_TICKS = 100;
+
+/** CPU ticks spent by all processes (busy) and by this one (all threads), or null off Linux. */
+function cpuTicks(): { busy: number; self: number } | null {
+  try {
+    const total = Deno.readTextFileSync("/proc/stat").split("\n")[0].trim().split(/\s+/)
+      .slice(1).map(Number);
+    const idle = total[3] + (total[4] ?? 0);
+    const busy = total.slice(0, 8).reduce((a, b) => a + b, 0) - idle;
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+    return { busy, self: fields[11] + fields[12] };
+  } catch {
+    return null;
+  }
+}
+
 /** Sizes used by `--quick`. */
 export const QUICK: EngineMicroOptions = {
   neurons: 10000,
@@ -117,15 +136,20 @@ export async function engineBenchMain(args: string[]): Promise<number> {
   const say = json ? (m: string) => console.error(m) : (m: string) => console.log(m);
   const gpu = await acquireGpu({ log: (m) => console.error(m) });
   try {
-    // Other processes on the machine distort software-adapter timings: record the load.
-    const loadBefore = Deno.loadavg()[0];
+    // Other processes distort software-adapter timings: measure the CPU they used meanwhile.
+    const before = cpuTicks();
+    const t0 = performance.now();
     const results = await measureEngine({ ...options, gpu, log: (m) => console.error(m) });
-    const load = { before: loadBefore, after: Deno.loadavg()[0] };
+    const after = cpuTicks();
+    const seconds = (performance.now() - t0) / 1000;
+    const otherCores = before && after
+      ? (after.busy - before.busy - (after.self - before.self)) / CLOCK_TICKS / seconds
+      : null;
     const env = environment();
     say(formatTable(results));
-    say(`load average (1 min): ${load.before.toFixed(2)} before, ${load.after.toFixed(2)} after`);
-    if (Math.max(load.before, load.after) > 0.5 * env.cores) {
-      say(`warning: the machine was busy (${env.cores} cores); timings are pessimistic`);
+    if (otherCores !== null) {
+      say(`other processes used ${otherCores.toFixed(2)} of ${env.cores} cores meanwhile`);
+      if (otherCores > 0.2) say("warning: the machine was busy; timings are pessimistic");
     }
     if (json) {
       console.log(JSON.stringify({
@@ -133,7 +157,7 @@ export async function engineBenchMain(args: string[]): Promise<number> {
         timestamp: new Date().toISOString(),
         commit: gitCommit(),
         environment: env,
-        load_average: load,
+        other_processes_cores: otherCores,
         ...results,
       }));
     }
