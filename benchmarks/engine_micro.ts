@@ -125,14 +125,9 @@ export async function measureEngine(options: EngineMicroOptions = {}): Promise<E
   const withSim = async <T>(
     net: Network,
     fn: (sim: Simulator) => Promise<T>,
-    stepsPerBatch?: number,
+    extra: { stepsPerBatch?: number; deliverWorkgroups?: number } = {},
   ): Promise<T> => {
-    const sim = await createSimulator(net, {
-      backend: "webgpu",
-      gpu: options.gpu,
-      log,
-      stepsPerBatch,
-    });
+    const sim = await createSimulator(net, { backend: "webgpu", gpu: options.gpu, log, ...extra });
     adapter ??= sim.adapter;
     try {
       return await fn(sim);
@@ -147,15 +142,30 @@ export async function measureEngine(options: EngineMicroOptions = {}): Promise<E
   tiny.population("one", { size: 1, params: SILENT });
   const overhead = await withSim(tiny, (sim) => timeRuns(sim, o.overheadSteps, o.repeat));
   const overheadPerStep = overhead.seconds / overhead.steps;
+  // The same with one delivery workgroup instead of 256: the cost of idle workgroups.
+  const oneGroup = await withSim(
+    tiny,
+    (sim) => timeRuns(sim, o.overheadSteps, o.repeat),
+    { deliverWorkgroups: 1 },
+  );
   measurements.push({
     key: "dispatch_overhead_per_step",
     name: "dispatch overhead per step",
     value: overheadPerStep * 1e6,
     unit: "µs/step",
-    detail: { neurons: 1, steps: overhead.steps, stepsPerBatch: 1000 },
+    detail: {
+      neurons: 1,
+      steps: overhead.steps,
+      stepsPerBatch: 1000,
+      us_with_1_deliver_workgroup: oneGroup.seconds / oneGroup.steps * 1e6,
+    },
   });
   const roundTripSteps = Math.max(10, Math.round(o.overheadSteps / 100));
-  const roundTrip = await withSim(tiny, (sim) => timeRuns(sim, roundTripSteps, o.repeat), 1);
+  const roundTrip = await withSim(
+    tiny,
+    (sim) => timeRuns(sim, roundTripSteps, o.repeat),
+    { stepsPerBatch: 1 },
+  );
   measurements.push({
     key: "batch_round_trip",
     name: "batch round trip (submit + readback)",
