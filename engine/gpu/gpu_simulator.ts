@@ -12,7 +12,6 @@ import {
   initialPotentials,
   type NetworkPlan,
   planNetwork,
-  POISSON_TABLE_SLOTS,
 } from "../plan.ts";
 import { WEIGHT_TABLE_SIZE } from "../sampling.ts";
 import type {
@@ -125,6 +124,7 @@ class GpuSimulator implements Simulator {
   #deliverGroup!: GPUBindGroup;
   #updateGrid: [number, number] = [1, 1];
   #nodes!: NeuronLayout;
+  #poissonSlots = 1;
   #deliverWorkgroups = 256;
   #staging: { counters: GPUBuffer; record: GPUBuffer | null }[] = [];
   #spikeKeys: Float64Array[] = [];
@@ -195,6 +195,13 @@ class GpuSimulator implements Simulator {
     });
     this.#neurons = this.#buffer("neurons", 16 * n, STORAGE | COPY_SRC, stateF);
     const poissonThresholds: number[] = [];
+    // Every table padded to one power of two > its length, for a fixed-depth search.
+    const poissonSlots = 2 ** Math.ceil(
+      Math.log2(
+        1 + Math.max(0, ...plan.populations.map((p) => p.poisson?.table.thresholds.length ?? 0)),
+      ),
+    );
+    this.#poissonSlots = poissonSlots;
     const popParams = new ArrayBuffer(64 * plan.populations.length);
     const popF = new Float32Array(popParams);
     const popU = new Uint32Array(popParams);
@@ -216,14 +223,13 @@ class GpuSimulator implements Simulator {
       ], b);
       popU[b + 9] = p.refractorySteps;
       popU[b + 10] = poissonThresholds.length;
-      // Padded to POISSON_TABLE_SLOTS for the kernel's fixed-depth binary search.
       popU[b + 11] = pop.poisson ? pop.poisson.table.thresholds.length : 0;
       poissonWeightSlots.push(b + 12);
       popU[b + 13] = pop.poisson ? pop.poisson.delaySteps : 0;
       popU[b + 14] = pop.spec.recorded ? 1 : 0;
       popU[b + 15] = nodes.first[i] / 4;
       if (pop.poisson) {
-        const padded = new Array(POISSON_TABLE_SLOTS).fill(0xffffffff);
+        const padded = new Array(poissonSlots).fill(0xffffffff);
         pop.poisson.table.thresholds.forEach((t, j) => padded[j] = t);
         poissonThresholds.push(...padded);
       }
@@ -494,7 +500,7 @@ class GpuSimulator implements Simulator {
 
     t0 = performance.now();
     [this.#update, this.#deliver] = await Promise.all([
-      createPipeline(device, "update", updateSource(), [
+      createPipeline(device, "update", updateSource(this.#poissonSlots), [
         "uniform-dynamic",
         "uniform",
         "uniform",

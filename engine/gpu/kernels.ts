@@ -66,9 +66,11 @@ export function connectSource(options: ConnectKernelOptions): string {
   ].join("\n");
 }
 
-/** WGSL of the neuron update kernel. */
-export function updateSource(): string {
-  return `${PHILOX}\n${readKernel("./update.wgsl")}`;
+/** WGSL of the neuron update kernel; Poisson tables have `poissonSlots` entries each. */
+export function updateSource(poissonSlots: number): string {
+  const src = readKernel("./update.wgsl")
+    .replace("//#POISSON_SEARCH", binarySearchSource("poisson", poissonSlots));
+  return `const POISSON_SLOTS: u32 = ${poissonSlots}u;\n${PHILOX}\n${src}`;
 }
 
 /** WGSL of the spike delivery kernel for `chunks` synapse chunks. */

@@ -18,8 +18,8 @@
 //                                                padding lane that never updates)
 //   4 ring       storage array<vec4<i32>>,       fixed-point input per (slot, receptor, quad)
 //                slots·2·Q
-//   5 poisson    storage array<u32>, 128 per     Poisson CDF thresholds, padded with 0xffffffff
-//                population with a drive         to 128 entries per population
+//   5 poisson    storage array<u32>, POISSON_    Poisson CDF thresholds, padded with 0xffffffff
+//                SLOTS per driven population     to POISSON_SLOTS entries per population
 //   6 spikes     storage array<u32>, 2·4Q        spike list, one half per step parity
 //   7 counters   storage array<atomic<u32>>, 8   [0,1] spikes per parity, [2] recorded, [3] spikes
 //                                                in batch, [4,5] events lo/hi in batch
@@ -53,18 +53,12 @@ struct PopParams {
 
 const FROZEN: u32 = 0xffffu;
 
-// Number of the population's thresholds ≤ word: binary search of the 128-entry padded table
+// Number of the population's thresholds ≤ word: binary search of the padded table
 // (padding is 0xffffffff, so the count is clamped to the real length).
 fn poisson_sample(p: PopParams, word: u32) -> i32 {
   let t = p.poisson_base;
   var i = 0u;
-  i = i + select(0u, 64u, poisson[t + i + 63u] <= word);
-  i = i + select(0u, 32u, poisson[t + i + 31u] <= word);
-  i = i + select(0u, 16u, poisson[t + i + 15u] <= word);
-  i = i + select(0u, 8u, poisson[t + i + 7u] <= word);
-  i = i + select(0u, 4u, poisson[t + i + 3u] <= word);
-  i = i + select(0u, 2u, poisson[t + i + 1u] <= word);
-  i = i + select(0u, 1u, poisson[t + i] <= word);
+  //#POISSON_SEARCH
   return i32(min(i, p.poisson_len));
 }
 
