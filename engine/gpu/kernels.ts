@@ -5,7 +5,11 @@
  */
 import { withValidation } from "./device.ts";
 
+// Read once at import, so a running process never mixes kernels and host code of two versions.
 const PHILOX = readKernel("../rng/philox.wgsl");
+const CONNECT = readKernel("./connect.wgsl");
+const UPDATE = readKernel("./update.wgsl");
+const DELIVER = readKernel("./deliver.wgsl");
 
 function readKernel(relative: string): string {
   return Deno.readTextFileSync(new URL(relative, import.meta.url));
@@ -50,7 +54,7 @@ export function binarySearchSource(table: string, slots: number): string {
 export function connectSource(options: ConnectKernelOptions): string {
   const { chunks, rule, delaySlots } = options;
   const count = chunks === 0;
-  const src = readKernel("./connect.wgsl")
+  const src = CONNECT
     .replace("//#CHUNK_BINDINGS", count ? "" : chunkBindings(6, chunks, "read_write"))
     .replace(
       "//#CHUNK_STORE",
@@ -68,7 +72,7 @@ export function connectSource(options: ConnectKernelOptions): string {
 
 /** WGSL of the neuron update kernel; Poisson tables have `poissonSlots` entries each. */
 export function updateSource(poissonSlots: number): string {
-  const src = readKernel("./update.wgsl")
+  const src = UPDATE
     .replace("//#POISSON_SEARCH", binarySearchSource("poisson", poissonSlots));
   return `const POISSON_SLOTS: u32 = ${poissonSlots}u;\n${PHILOX}\n${src}`;
 }
@@ -86,7 +90,7 @@ export function deliverSource(chunks: number): string {
       }
     }
   }`).join("");
-  return readKernel("./deliver.wgsl")
+  return DELIVER
     .replace("//#CHUNK_BINDINGS", chunkBindings(6, chunks, "read"))
     .replace("//#CHUNK_SEGMENTS", segments);
 }
