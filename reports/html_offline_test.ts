@@ -81,3 +81,27 @@ Deno.test("report CLI: bad --since and a missing history exit 2 with a clear mes
     /\/nonexistent\.sqlite: no such history file/,
   );
 });
+
+Deno.test("spike files are found in subfolders of --spikes-dir (a SLURM shared folder)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const runs = await writeSyntheticHistory(`${dir}/history.sqlite`, { nights: 1 });
+    const run = runs[runs.length - 1];
+    const { writeSpikeFile } = await import("../validation/spike_io.ts");
+    await Deno.mkdir(`${dir}/shared/job7/cell_3`, { recursive: true });
+    await writeSpikeFile(`${dir}/shared/job7/cell_3/${run.id}.spikes.gz`, [{
+      name: "E",
+      size: 20,
+      senders: Uint32Array.from([1, 2, 3]),
+      timesMs: Float64Array.from([60, 70, 80]),
+    }]);
+    const built = await buildReport(`${dir}/history.sqlite`, {
+      out: `${dir}/index.html`,
+      spikesDirs: [`${dir}/shared`],
+    });
+    assert.deepEqual(built.model.activity.map((a) => a.run.id), [run.id]);
+    assert.equal(built.model.activity[0].activity.populations[0].spikesInWindow, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -24,8 +24,8 @@ Flags:
   --history PATH     SQLite history (default results/history.sqlite)
   --out PATH         HTML file to write (default reports/out/index.html)
   --since TIME       only runs at or after TIME (ISO date or date-time, e.g. 2026-01-31)
-  --spikes-dir DIR   where to look for <run id>.spikes.gz (repeatable; default: the
-                     history's folder)
+  --spikes-dir DIR   where to look for <run id>.spikes.gz, subfolders included (3 levels;
+                     repeatable; default: the history's folder)
   --title TEXT       page title (default "spikebench report")
   -h, --help         this text
 

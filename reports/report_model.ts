@@ -104,7 +104,7 @@ export interface ReportModel {
 export interface CollectOptions {
   /** Show only runs at or after this ISO time. */
   since?: string;
-  /** Folders searched for `<run id>.spikes.gz` (default: the history's folder). */
+  /** Folders searched (with subfolders, 3 levels) for `<run id>.spikes.gz` (default: the history's folder). */
   spikesDirs?: string[];
   /** Page title (default "spikebench report"). */
   title?: string;
@@ -125,16 +125,36 @@ function storedDistributions(value: unknown): StoredDistributions | null {
   return d && d.kind === "spikebench-distribution-summary" && d.version === 1 ? d : null;
 }
 
-async function findSpikeFile(runId: string, dirs: string[]): Promise<string | null> {
-  for (const dir of dirs) {
-    for (const name of [`${runId}.spikes.gz`, `${runId}.spikes`]) {
-      const path = `${dir}/${name}`;
-      try {
-        if ((await Deno.stat(path)).isFile) return path;
-      } catch { /* not here */ }
+/** Spike files (`*.spikes.gz`, `*.spikes`) under some folders, by file name. */
+type SpikeIndex = Map<string, string>;
+
+/**
+ * Indexes the spike files in `dirs` and their subfolders (3 levels: a SLURM shared folder is
+ * `<shared>/<job>/cell_<i>/`); the first folder listed wins for a name found twice.
+ */
+async function indexSpikeFiles(dirs: string[]): Promise<SpikeIndex> {
+  const index: SpikeIndex = new Map();
+  const walk = async (dir: string, depth: number) => {
+    let entries: Deno.DirEntry[] = [];
+    try {
+      entries = await Array.fromAsync(Deno.readDir(dir));
+    } catch {
+      return; // missing or unreadable: nothing to index
     }
-  }
-  return null;
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const path = `${dir}/${e.name}`;
+      if (e.isFile && /\.spikes(\.gz)?$/.test(e.name) && !index.has(e.name)) {
+        index.set(e.name, path);
+      } else if (e.isDirectory && depth < 3) await walk(path, depth + 1);
+    }
+  };
+  for (const dir of dirs) await walk(dir.replace(/\/+$/, "") || "/", 0);
+  return index;
+}
+
+function findSpikeFile(runId: string, index: SpikeIndex): string | null {
+  return index.get(`${runId}.spikes.gz`) ?? index.get(`${runId}.spikes`) ?? null;
 }
 
 function dirname(path: string): string {
@@ -145,7 +165,7 @@ function dirname(path: string): string {
 async function validationEntry(
   row: ValidationRow,
   run: BenchResult | null,
-  spikesDirs: string[],
+  spikes: { dirs: string[]; index: SpikeIndex },
   warnings: string[],
 ): Promise<ValidationEntry> {
   const verdict = isVerdict(row.verdict) ? row.verdict : null;
@@ -177,13 +197,13 @@ async function validationEntry(
   const ids = validatedRunIds(row);
   const paths: string[] = [];
   for (const id of ids) {
-    const path = await findSpikeFile(id, spikesDirs);
+    const path = findSpikeFile(id, spikes.index);
     if (path) paths.push(path);
   }
   if (ids.length === 0 || paths.length < ids.length) {
     entry.distributionsNote = "no distributions stored with the verdict and no spike file " +
       `${ids.length ? ids.map((id) => `${id}.spikes.gz`).join(", ") : "(no run id)"} found in ` +
-      `${spikesDirs.join(", ")}; violins not drawn`;
+      `${spikes.dirs.join(", ")}; violins not drawn`;
     return entry;
   }
   try {
@@ -213,6 +233,7 @@ export async function collectReport(
   const allValidations = history.validations();
   const runs = since ? allRuns.filter((r) => r.timestamp >= since) : allRuns;
   const spikesDirs = options.spikesDirs ?? [dirname(history.path)];
+  const spikes = { dirs: spikesDirs, index: await indexSpikeFiles(spikesDirs) };
   const warnings: string[] = [];
   const regression = judgeHistory(allRuns, allValidations, {
     ...options.regression,
@@ -241,7 +262,7 @@ export async function collectReport(
   for (const [i, row] of ordered.entries()) {
     const run = validatedRunIds(row).map((id) => runById.get(id)).find((r) => r) ?? null;
     if (i < newestIds.size) {
-      validations.push(await validationEntry(row, run, spikesDirs, warnings));
+      validations.push(await validationEntry(row, run, spikes, warnings));
     } else {
       const label = run ? configurationLabel(run) : `${row.model} · scale ${row.scale}`;
       const verdict = isVerdict(row.verdict) ? row.verdict : null;
@@ -267,7 +288,7 @@ export async function collectReport(
   }
   for (const candidates of newestByShape.values()) {
     for (const run of candidates) {
-      const path = await findSpikeFile(run.id, spikesDirs);
+      const path = findSpikeFile(run.id, spikes.index);
       if (!path) continue;
       try {
         const recording = await readSpikes(path);
