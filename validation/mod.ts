@@ -2,7 +2,9 @@
  * Statistical validation of spiking-network simulations against NEST reference ensembles:
  * spike statistics (rates, CV ISI, pairwise correlations, rate histograms, Fano factor,
  * synchrony), distribution distances (EMD, KS), the seed-spread verdict, spike file I/O, and
- * the checksum-verified NEST reference data. See validation/README.md for the rule.
+ * the checksum-verified NEST reference data. See validation/README.md for the rule. Also the
+ * mean-field theory of the structural-plasticity rewiring model (`rewiring_theory.ts`) and the
+ * authors' reference tables for it (`rewiring_reference.ts`).
  *
  * @example
  * ```ts
@@ -93,3 +95,44 @@ export {
   verifyReferenceChecksums,
 } from "./reference.ts";
 export { type CliIo, runCli, type SpikeSetOptions, validateSpikeSets } from "./main.ts";
+export {
+  backgroundMean,
+  backgroundVariance,
+  capacityFromScan,
+  codingMean,
+  DEFAULT_PROBABILITY_CORRECT,
+  DEFAULT_REWIRING_PARAMS,
+  type InDegreeRule,
+  type MemoryCapacity,
+  memoryCapacity,
+  type MemoryCapacityOptions,
+  noiseVarianceContribution,
+  probabilityCorrect,
+  type RateConstants,
+  rateConstants,
+  type RateDistribution,
+  resolveRewiringParams,
+  type RewiringParams,
+  rewiringTheory,
+  type RewiringTheoryPoint,
+  sdnr,
+  type SdnrScanPoint,
+  sdnrThreshold,
+  type StabilizationStatistics,
+  stabilizationStatistics,
+  truncatedNoiseVariance,
+} from "./rewiring_theory.ts";
+export {
+  loadRewiringSimulationTable,
+  loadRewiringTheoryTable,
+  parseRewiringSimulationTable,
+  parseRewiringTheoryTable,
+  REWIRING_REFERENCE_SETS,
+  type RewiringReferenceSet,
+  type RewiringReferenceSetInfo,
+  type RewiringSimulationRow,
+  RewiringTableError,
+  type RewiringTableOptions,
+  type RewiringTheoryRow,
+  sdnrFromMeans,
+} from "./rewiring_reference.ts";
