@@ -11,6 +11,7 @@ import { formatVerdict, type ValidationVerdict } from "../validation/verdict.ts"
 import { type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
 import { History, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
+import { candidateDistributions } from "../reports/distributions.ts";
 import type { PopulationSpikes } from "../validation/spike_statistics.ts";
 
 const HELP =
@@ -50,7 +51,12 @@ function parseSeeds(raw: string): number[] {
   return values;
 }
 
-function storeVerdict(out: string, verdict: ValidationVerdict, runIds: string[], scale: number) {
+function storeVerdict(
+  out: string,
+  verdict: ValidationVerdict & { distributions?: unknown },
+  runIds: string[],
+  scale: number,
+) {
   const history = new History(`${out}/history.sqlite`);
   try {
     history.addValidation({
@@ -145,7 +151,9 @@ export async function validateMain(args: string[]): Promise<number> {
     });
     say(formatVerdict(verdict));
     say(`analysis took ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-    storeVerdict(options.out, verdict, runIds, options.scale);
+    // The distributions go with the verdict so the report can draw its violins.
+    const distributions = candidateDistributions(runs, verdict.window);
+    storeVerdict(options.out, { ...verdict, distributions }, runIds, options.scale);
     if (json) console.log(JSON.stringify({ ...verdict, run_ids: runIds }));
     return verdict.pass ? 0 : 1;
   } catch (e) {
