@@ -2,19 +2,12 @@
 // mid-way leaving earlier results and the history intact.
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { History } from "./results_store.ts";
+import { runScript } from "./cli_test_util.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const TINY = ["--scale", "0.02", "--t-presim", "20", "--t-sim", "50"];
 
-async function bench(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const bench = (args: string[]) => runScript(MAIN, args);
 
 const REQUIRED_KEYS = [
   "model",

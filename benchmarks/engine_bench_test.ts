@@ -1,18 +1,11 @@
 // `deno task bench:engine` end to end at --quick sizes: one JSON document with the adapter,
 // every measurement positive and finite, construction phases; bad flags exit with code 2.
 import { deepEqual, equal, ok } from "node:assert/strict";
+import { runScript } from "./cli_test_util.ts";
 
 const MAIN = new URL("./engine_bench.ts", import.meta.url).pathname;
 
-async function engineBench(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const engineBench = (args: string[]) => runScript(MAIN, args);
 
 Deno.test("--quick --json prints the adapter and every measurement", async () => {
   const r = await engineBench(["--quick", "--json"]);

@@ -5,7 +5,7 @@
 import { ParameterError } from "../engine/mod.ts";
 import { writeSpikeFile } from "../validation/spike_io.ts";
 import { BENCH_HELP, type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
-import { History, writeResult } from "./results_store.ts";
+import { appendToHistory, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
 import { formatSummary } from "./summary.ts";
 
@@ -58,13 +58,7 @@ export async function benchMain(args: string[]): Promise<number> {
           },
         });
       }
-      const historyPath = `${options.out}/history.sqlite`;
-      const history = new History(historyPath);
-      try {
-        history.addRun(result);
-      } finally {
-        history.close();
-      }
+      const historyPath = appendToHistory(options.out, result);
       say(formatSummary(result, { result: path, history: historyPath }));
       if (options.json) console.log(JSON.stringify(result));
     }

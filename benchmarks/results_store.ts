@@ -176,3 +176,15 @@ export class History {
     }
   }
 }
+
+/** Appends `result` to the history in `<dir>/history.sqlite` (opened and closed here). */
+export function appendToHistory(dir: string, result: BenchResult): string {
+  const path = `${dir}/history.sqlite`;
+  const history = new History(path);
+  try {
+    history.addRun(result);
+  } finally {
+    history.close();
+  }
+  return path;
+}

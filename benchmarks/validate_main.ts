@@ -9,7 +9,7 @@ import { ParameterError } from "../engine/mod.ts";
 import { runCli, validateSpikeSets } from "../validation/main.ts";
 import { formatVerdict, type ValidationVerdict } from "../validation/verdict.ts";
 import { type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
-import { History, writeResult } from "./results_store.ts";
+import { appendToHistory, History, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
 import { candidateDistributions } from "../reports/distributions.ts";
 import type { PopulationSpikes } from "../validation/spike_statistics.ts";
@@ -131,12 +131,7 @@ export async function validateMain(args: string[]): Promise<number> {
         log: (m) => console.error(m),
       });
       await writeResult(options.out, result);
-      const history = new History(`${options.out}/history.sqlite`);
-      try {
-        history.addRun(result);
-      } finally {
-        history.close();
-      }
+      appendToHistory(options.out, result);
       say(
         `  seed ${seed}: RTF ${result.rtf.toFixed(2)}, ${result.spikes} spikes, run ${result.id}`,
       );

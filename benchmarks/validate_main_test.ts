@@ -2,6 +2,7 @@
 // verdict lands in the history, engine runs are stored with their verdict.
 import { equal, ok } from "node:assert/strict";
 import { History } from "./results_store.ts";
+import { runScript } from "./cli_test_util.ts";
 
 const MAIN = new URL("./validate_main.ts", import.meta.url).pathname;
 const NEST_SPIKES = new URL(
@@ -9,15 +10,7 @@ const NEST_SPIKES = new URL(
   import.meta.url,
 ).pathname;
 
-async function validate(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const validate = (args: string[]) => runScript(MAIN, args);
 
 Deno.test("bad validate flags exit 2 naming the flag", async () => {
   const cases: [string[], RegExp][] = [
