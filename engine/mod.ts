@@ -7,6 +7,7 @@
 export * from "./errors.ts";
 export * from "./distributions.ts";
 export * from "./iaf_psc_exp.ts";
+export * from "./facilitation.ts";
 export * from "./network.ts";
 export * from "./simulator_types.ts";
 export * from "./simulator.ts";
