@@ -5,7 +5,14 @@
  * validates its input and throws a ParameterError before any GPU work.
  */
 import { asDistribution, type Distribution, validateDistribution } from "./distributions.ts";
-import { ParameterError, requireInteger, requireNonNegative, requirePositive } from "./errors.ts";
+import {
+  ParameterError,
+  requireFinite,
+  requireInteger,
+  requireNonNegative,
+  requirePositive,
+} from "./errors.ts";
+import { type FacilitationParams, validateFacilitation } from "./facilitation.ts";
 import { iafPscExp, type IafPscExpParams, validateIafPscExp } from "./iaf_psc_exp.ts";
 
 /** The connection rules, named as in NEST's `conn_spec`. */
@@ -63,6 +70,46 @@ export interface ConnectOptions {
   weight: number | Distribution;
   /** Transmission delay (ms), rounded to whole steps ≥ 1. */
   delay: number | Distribution;
+  /**
+   * Makes the synapses short-term facilitating (Tsodyks–Markram, `engine/facilitation.ts`):
+   * each spike transmits W·u·x. The state is kept once per presynaptic neuron, so every
+   * facilitating projection leaving one population must use the same parameters.
+   */
+  facilitation?: FacilitationParams;
+}
+
+/**
+ * Options of `Network.current`: a current generator feeding every neuron of a population its
+ * own independent sample mean + std·ξ (ξ ~ N(0, 1)), redrawn every `dtMs` and held in between
+ * (NEST `noise_generator`; with std = 0 a constant current, NEST `dc_generator`). The value
+ * emitted for the update step m (from m·h to (m+1)·h) is applied to the neuron in step
+ * m + delay + 1, as NEST's `i_0` input (through P20, not the synaptic filter).
+ */
+export interface CurrentOptions {
+  /** Mean current (pA). */
+  meanPa: number;
+  /** Standard deviation (pA); default 0 (constant current). */
+  stdPa?: number;
+  /** Redraw period (ms), a multiple of the resolution; default one step. */
+  dtMs?: number;
+  /** Emits for update steps ending in (startMs, stopMs]; default 0. */
+  startMs?: number;
+  /** Default +∞ (the whole run). */
+  stopMs?: number;
+  /** Delay per target neuron (ms), rounded to whole steps ≥ 1; a distribution draws one per neuron. */
+  delay?: number | Distribution;
+}
+
+/** A fully described current generator (what backends read). */
+export interface CurrentSpec {
+  index: number;
+  target: number;
+  meanPa: number;
+  stdPa: number;
+  dtMs: number;
+  startMs: number;
+  stopMs: number;
+  delay: Distribution;
 }
 
 /** A fully described population (what backends read). */
@@ -81,6 +128,8 @@ export interface ProjectionSpec {
   rule: Required<ConnectionRule> & { allowAutapses: boolean; allowMultapses: boolean };
   weight: Distribution;
   delay: Distribution;
+  /** Facilitation parameters, or null for static synapses. */
+  facilitation: Required<FacilitationParams> | null;
 }
 
 /** The validated description of a network, independent of any backend. */
@@ -90,6 +139,8 @@ export interface NetworkSpec {
   neuronCount: number;
   populations: PopulationSpec[];
   projections: ProjectionSpec[];
+  /** Current generators (may be absent in specs written before they existed). */
+  currents?: CurrentSpec[];
 }
 
 /** Options of the Network constructor. */
@@ -112,6 +163,7 @@ export class Network {
   readonly seed: number;
   #populations: PopulationSpec[] = [];
   #projections: ProjectionSpec[] = [];
+  #currents: CurrentSpec[] = [];
 
   constructor(options: NetworkOptions = {}) {
     this.resolutionMs = requirePositive("resolutionMs", options.resolutionMs ?? 0.1);
@@ -253,12 +305,71 @@ export class Network {
         } ms (4095 steps; an unbounded normal reaches mean + 9 std)`,
       );
     }
+    let facilitation: Required<FacilitationParams> | null = null;
+    if (options.facilitation !== undefined) {
+      validateFacilitation(options.facilitation, `${where}.facilitation`);
+      const f = options.facilitation;
+      facilitation = { U: f.U, tauF: f.tauF, tauD: f.tauD, u0: f.u0 ?? f.U, x0: f.x0 ?? 1 };
+      const other = this.#projections.find((p) => p.pre === source.index && p.facilitation);
+      if (other && JSON.stringify(other.facilitation) !== JSON.stringify(facilitation)) {
+        throw new ParameterError(
+          `${where}.facilitation`,
+          facilitation,
+          `the parameters of the other facilitating projections of ${source.name} (${
+            JSON.stringify(other.facilitation)
+          }): the state is kept per presynaptic neuron`,
+        );
+      }
+    }
     this.#projections.push({
       index: this.#projections.length,
       pre: source.index,
       post: target.index,
       rule,
       weight,
+      delay,
+      facilitation,
+    });
+  }
+
+  /** Adds a current generator to every neuron of `target` (see `CurrentOptions`). */
+  current(target: Population, options: CurrentOptions): void {
+    const pop = this.#lookup(target, "current.target");
+    const where = `current(${pop.name})`;
+    if (!options || typeof options !== "object") {
+      throw new ParameterError(where, options, "an options object { meanPa, stdPa?, ... }");
+    }
+    const h = this.resolutionMs;
+    const meanPa = requireFinite(`${where}.meanPa`, options.meanPa);
+    const stdPa = requireNonNegative(`${where}.stdPa`, options.stdPa ?? 0);
+    const dtMs = requirePositive(`${where}.dtMs`, options.dtMs ?? h);
+    const dtSteps = dtMs / h;
+    if (dtSteps < 1 - 1e-9 || Math.abs(dtSteps - Math.round(dtSteps)) > 1e-6 * dtSteps) {
+      throw new ParameterError(`${where}.dtMs`, dtMs, `a multiple of the resolution (${h} ms)`);
+    }
+    const startMs = requireNonNegative(`${where}.startMs`, options.startMs ?? 0);
+    const stopMs = options.stopMs ?? Infinity;
+    if (typeof stopMs !== "number" || Number.isNaN(stopMs) || !(stopMs >= startMs)) {
+      throw new ParameterError(`${where}.stopMs`, stopMs, `a time ≥ startMs (${startMs} ms)`);
+    }
+    const delay = asDistribution(options.delay ?? h);
+    validateDistribution(delay, `${where}.delay`);
+    if (delay.kind === "constant") this.#checkDelay(`${where}.delay`, delay.value);
+    else if (!(delay.min >= h / 2) || !(delay.max / h <= 4095)) {
+      throw new ParameterError(
+        `${where}.delay`,
+        delay,
+        `redraw bounds within [${h / 2}, ${4095 * h}] ms`,
+      );
+    }
+    this.#currents.push({
+      index: this.#currents.length,
+      target: pop.index,
+      meanPa,
+      stdPa,
+      dtMs,
+      startMs,
+      stopMs,
       delay,
     });
   }
@@ -279,6 +390,7 @@ export class Network {
       neuronCount: this.neuronCount,
       populations: this.#populations,
       projections: this.#projections,
+      currents: this.#currents,
     });
   }
 

@@ -5,8 +5,9 @@
  * makes their connectivity and inputs bit-identical.
  */
 import { ParameterError } from "./errors.ts";
+import type { FacilitationParams } from "./facilitation.ts";
 import { type Propagators, propagators } from "./iaf_psc_exp.ts";
-import type { NetworkSpec, PopulationSpec, ProjectionSpec } from "./network.ts";
+import type { CurrentSpec, NetworkSpec, PopulationSpec, ProjectionSpec } from "./network.ts";
 import { philox4x32, STREAM } from "./rng/philox.ts";
 import {
   delayTable,
@@ -36,6 +37,27 @@ export interface PopulationPlan {
   /** Reset potential relative to E_L (mV). */
   resetY: number;
   poisson: PoissonPlan | null;
+  /** Parameters of the facilitating synapses leaving this population (state per neuron). */
+  facilitation: Required<FacilitationParams> | null;
+}
+
+/** What a backend needs to evaluate one current generator. */
+export interface CurrentPlan {
+  spec: CurrentSpec;
+  /** First global id and size of the target population. */
+  first: number;
+  size: number;
+  /** Redraw period in steps. */
+  dtSteps: number;
+  /** Emits for update steps m with startStep ≤ m < stopStep (step ends in (start, stop]). */
+  startStep: number;
+  stopStep: number;
+  /** Per-target delay in steps. */
+  delay: DiscreteTable;
+  /** Key of the sample stream. */
+  key: [number, number];
+  /** Key of the per-target delay stream. */
+  delayKey: [number, number];
 }
 
 /** Rule codes shared by the CPU generator and the WGSL connect kernel. */
@@ -87,6 +109,10 @@ export interface NetworkPlan {
   unitPa: number;
   /** Largest single-step Poisson input (pA) of any population. */
   maxPoissonInput: number;
+  /** Current generators. */
+  currents: CurrentPlan[];
+  /** Whether any projection is facilitating. */
+  hasFacilitation: boolean;
 }
 
 /** Poisson tables hold fewer thresholds than this (the GPU searches a padded table). */
@@ -119,6 +145,8 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
       thetaY: pop.params.V_th - pop.params.E_L,
       resetY: pop.params.V_reset - pop.params.E_L,
       poisson,
+      facilitation: spec.projections.find((p) => p.pre === pop.index && p.facilitation)
+        ?.facilitation ?? null,
     };
   });
   const neuronPopulation = new Uint32Array(spec.neuronCount);
@@ -138,6 +166,20 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
   for (const p of populations) {
     if (p.poisson) maxDelaySteps = Math.max(maxDelaySteps, p.poisson.delaySteps);
   }
+  const currents = (spec.currents ?? []).map((c): CurrentPlan => {
+    const pop = spec.populations[c.target];
+    return {
+      spec: c,
+      first: pop.first,
+      size: pop.size,
+      dtSteps: Math.round(c.dtMs / h),
+      startStep: Math.round(c.startMs / h),
+      stopStep: Number.isFinite(c.stopMs) ? Math.round(c.stopMs / h) : Infinity,
+      delay: delayTable(c.delay, h),
+      key: [spec.seed, STREAM.current + c.index],
+      delayKey: [spec.seed, STREAM.currentDelay + c.index],
+    };
+  });
   const maxPoissonInput = Math.max(
     0,
     ...populations.map((p) => p.poisson ? p.poisson.maxCount * Math.abs(p.poisson.weight) : 0),
@@ -151,6 +193,8 @@ export function planNetwork(spec: NetworkSpec): NetworkPlan {
     ringSlots: maxDelaySteps + 1,
     unitPa,
     maxPoissonInput,
+    currents,
+    hasFacilitation: populations.some((p) => p.facilitation !== null),
   };
 }
 
@@ -347,4 +391,36 @@ export function poissonCount(
     options.scratch,
   );
   return sampleDiscrete(pop.poisson.table, words[local & 3]);
+}
+
+/** The delay (steps) of current generator `gen` to the neuron `local` of its target population. */
+export function currentDelaySteps(gen: CurrentPlan, local: number): number {
+  const words = philox4x32([local, 0, 0, 0], gen.delayKey);
+  return sampleDiscrete(gen.delay, words[0]);
+}
+
+/**
+ * The current (pA) generator `gen` emitted for update step `at.step` to neuron `at.local` of its
+ * target population: mean + std·ξ, ξ a Box–Muller normal from one Philox call with counter
+ * (local index, redraw block), 0 outside the generator's window. The neuron applies it in step
+ * `at.step + delay + 1`.
+ */
+export function currentSample(
+  gen: CurrentPlan,
+  at: { local: number; step: number },
+  options: { scratch?: Uint32Array } = {},
+): number {
+  if (at.step < gen.startStep || at.step >= gen.stopStep) return 0;
+  const { meanPa, stdPa } = gen.spec;
+  if (stdPa === 0) return meanPa;
+  const block = Math.floor(at.step / gen.dtSteps);
+  const w = philox4x32([at.local, block, 0, 0], gen.key, options.scratch);
+  return meanPa + stdPa * gaussianFromWords(w[0], w[1]);
+}
+
+/** A standard normal from two uniform u32 words (Box–Muller, cosine branch). */
+export function gaussianFromWords(w0: number, w1: number): number {
+  const u1 = (w0 + 1) / 2 ** 32;
+  const u2 = w1 / 2 ** 32;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }

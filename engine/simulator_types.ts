@@ -63,6 +63,16 @@ export interface NeuronState {
   refractory: Int32Array;
 }
 
+/**
+ * Facilitation state per neuron after its last spike (NaN for neurons without facilitating
+ * out-synapses); propagate to a time t with `facilitationAt`.
+ */
+export interface FacilitationArrays {
+  u: Float64Array;
+  x: Float64Array;
+  tLastMs: Float64Array;
+}
+
 /** Progress callback of a long run. */
 export type ProgressCallback = (stepsDone: number, stepsTotal: number) => void;
 
@@ -86,6 +96,8 @@ export interface Simulator {
   connectivity(): Promise<Connectivity>;
   /** Reads back the neuron state. */
   state(): Promise<NeuronState>;
+  /** Reads back the facilitation state (backends that support facilitating synapses). */
+  facilitationState?(): Promise<FacilitationArrays>;
   /** Releases buffers and the device. */
   close(): void;
 }

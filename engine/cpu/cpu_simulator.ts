@@ -4,7 +4,10 @@
  * where no WebGPU adapter exists; it is meant for small networks.
  */
 import { rowStarts, sortRows } from "../connectivity.ts";
+import { facilitationSpike, type FacilitationState } from "../facilitation.ts";
 import {
+  currentDelaySteps,
+  currentSample,
   fixedPointScale,
   fixedPointWeights,
   initialPotentials,
@@ -18,6 +21,7 @@ import type {
   AdapterDescription,
   BuildPhases,
   Connectivity,
+  FacilitationArrays,
   NeuronState,
   RecordedSpikes,
   RunStats,
@@ -58,6 +62,14 @@ class CpuSimulator implements Simulator {
   #ring: Float64Array;
   #spikeSteps: number[] = [];
   #spikeNeurons: number[] = [];
+  /** Per synapse: 1 when it belongs to a facilitating projection (null without any). */
+  #plastic: Uint8Array | null = null;
+  /** Facilitation state per neuron (null for neurons without facilitating out-synapses). */
+  #stp: (FacilitationState | null)[] = [];
+  /** Per current generator: delay (steps) of each target neuron. */
+  #currentDelays: Int32Array[] = [];
+  /** Per current generator: last evaluated block (−1 outside the window, −2 never) and value. */
+  #currentCache: { block: Float64Array; value: Float64Array }[] = [];
 
   constructor(spec: NetworkSpec) {
     let t0 = performance.now();
@@ -94,20 +106,35 @@ class CpuSimulator implements Simulator {
     const delaySteps = new Uint32Array(total);
     const weights = new Int32Array(total);
     const cursor = rowStart.slice(0, n);
+    const plastic = plan.hasFacilitation ? new Uint8Array(total) : null;
     for (const proj of plan.projections) {
       const table = fixedPointWeights(plan, proj, scale);
+      const isPlastic = proj.spec.facilitation !== null;
       generateProjection(proj, (s, t, delayWord, weightWord) => {
         const at = cursor[s]++;
+        if (plastic && isPlastic) plastic[at] = 1;
         targets[at] = t;
         delaySteps[at] = sampleDiscrete(proj.delay, delayWord);
         weights[at] = sampleWeight(table, 0, weightWord);
       });
     }
     this.#conn = { rowStart, targets, delaySteps, weights, scale };
+    this.#plastic = plastic;
+    this.#stp = Array.from({ length: n }, (_, i) => {
+      const f = plan.populations[plan.neuronPopulation[i]].facilitation;
+      return f ? { u: f.u0, x: f.x0, tLast: 0 } : null;
+    });
     this.phases.connect = (performance.now() - t0) / 1000;
 
     t0 = performance.now();
     this.#ring = new Float64Array(plan.ringSlots * n * 2);
+    this.#currentDelays = plan.currents.map((gen) =>
+      Int32Array.from({ length: gen.size }, (_, local) => currentDelaySteps(gen, local))
+    );
+    this.#currentCache = plan.currents.map((gen) => ({
+      block: new Float64Array(gen.size).fill(-2),
+      value: new Float64Array(gen.size),
+    }));
     this.phases.prepare = (performance.now() - t0) / 1000;
   }
 
@@ -124,18 +151,42 @@ class CpuSimulator implements Simulator {
     const pops = plan.populations;
     const poissonFixed = pops.map((p) => p.poisson ? Math.round(p.poisson.weight * scale) : 0);
     const spiking: number[] = [];
+    const h = plan.spec.resolutionMs;
+    const plastic = this.#plastic, stp = this.#stp;
+    const currents = plan.currents, currentDelays = this.#currentDelays;
+    const stim = new Float64Array(currents.length > 0 ? n : 0);
     let spikes = 0;
     let events = 0;
     for (let s = 0; s < steps; s++) {
       const step = this.stepsDone;
       const base = (step % slots) * n * 2;
       spiking.length = 0;
+      if (currents.length > 0) {
+        // NEST's i_0: the value emitted for step m reaches the neuron in step m + delay + 1.
+        stim.fill(0);
+        currents.forEach((gen, g) => {
+          const delays = currentDelays[g];
+          const cache = this.#currentCache[g];
+          for (let local = 0; local < gen.size; local++) {
+            const m = step - delays[local] - 1;
+            if (m < 0) continue;
+            // The sample only changes at block boundaries and window edges: cache per block.
+            const key = m < gen.startStep || m >= gen.stopStep ? -1 : Math.floor(m / gen.dtSteps);
+            if (cache.block[local] !== key) {
+              cache.block[local] = key;
+              cache.value[local] = currentSample(gen, { local, step: m }, { scratch });
+            }
+            stim[gen.first + local] += cache.value[local];
+          }
+        });
+      }
       for (let i = 0; i < n; i++) {
         const pi = plan.neuronPopulation[i];
         const pop = pops[pi];
         const p = pop.prop;
         if (refr[i] === 0) {
-          y[i] = p.P22 * y[i] + p.P21ex * iEx[i] + p.P21in * iIn[i] + p.P20 * pop.spec.params.I_e;
+          const iE = currents.length > 0 ? pop.spec.params.I_e + stim[i] : pop.spec.params.I_e;
+          y[i] = p.P22 * y[i] + p.P21ex * iEx[i] + p.P21in * iIn[i] + p.P20 * iE;
         } else {
           refr[i]--;
         }
@@ -169,8 +220,14 @@ class CpuSimulator implements Simulator {
       for (const src of spiking) {
         const end = rowStart[src + 1];
         events += end - rowStart[src];
+        const state = stp[src];
+        // Facilitation: one update per presynaptic spike at its stamp (step + 1)·h (spec §2).
+        const efficacy = state && plastic
+          ? facilitationSpike(state, (step + 1) * h, pops[plan.neuronPopulation[src]].facilitation!)
+            .efficacy
+          : 1;
         for (let k = rowStart[src]; k < end; k++) {
-          const w = weights[k];
+          const w = plastic && plastic[k] ? Math.round(weights[k] * efficacy) : weights[k];
           const slot = (step + delaySteps[k]) % slots;
           ring[(slot * n + targets[k]) * 2 + (w < 0 ? 1 : 0)] += w;
         }
@@ -219,6 +276,22 @@ class CpuSimulator implements Simulator {
       iIn: this.#iIn.slice(),
       refractory: this.#refractory.slice(),
     });
+  }
+
+  facilitationState(): Promise<FacilitationArrays> {
+    const n = this.#plan.spec.neuronCount;
+    const out = {
+      u: new Float64Array(n).fill(NaN),
+      x: new Float64Array(n).fill(NaN),
+      tLastMs: new Float64Array(n).fill(NaN),
+    };
+    this.#stp.forEach((s, i) => {
+      if (!s) return;
+      out.u[i] = s.u;
+      out.x[i] = s.x;
+      out.tLastMs[i] = s.tLast;
+    });
+    return Promise.resolve(out);
   }
 
   close(): void {}

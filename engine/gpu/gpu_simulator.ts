@@ -4,7 +4,7 @@
  * per command buffer, reading recorded spikes back in pipelined batches.
  */
 import { sortRows } from "../connectivity.ts";
-import { requireInteger } from "../errors.ts";
+import { ParameterError, requireInteger } from "../errors.ts";
 import type { NetworkSpec } from "../network.ts";
 import {
   fixedPointScale,
@@ -67,6 +67,13 @@ export async function createGpuSimulator(
   options: GpuSimulatorOptions = {},
 ): Promise<Simulator> {
   const plan = planNetwork(spec);
+  if (plan.hasFacilitation || plan.currents.length > 0) {
+    throw new ParameterError(
+      "backend",
+      "webgpu",
+      '"cpu" for networks with facilitating synapses or current generators (not yet on WebGPU)',
+    );
+  }
   for (const key of ["stepsPerBatch", "maxChunkSynapses", "deliverWorkgroups"] as const) {
     const v = options[key];
     if (v !== undefined) requireInteger(key, v, { min: 1, max: 2 ** 31 });

@@ -63,4 +63,8 @@ export const STREAM = Object.freeze({
   v0: 0x20000,
   /** Poisson drive. */
   poisson: 0x30000,
+  /** Current-generator samples; the generator index is added. */
+  current: 0x40000,
+  /** Per-target delays of current generators; the generator index is added. */
+  currentDelay: 0x50000,
 });
