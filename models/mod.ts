@@ -8,3 +8,4 @@
 export * from "./microcircuit_params.ts";
 export * from "./microcircuit.ts";
 export * from "./working_memory_params.ts";
+export * from "./working_memory.ts";
