@@ -5,3 +5,7 @@
  * @module
  */
 export * from "./engine/mod.ts";
+/** Reference models: the Potjans & Diesmann microcircuit, the working-memory network. */
+export * from "./models/mod.ts";
+/** Spike statistics, distances, verdicts and NEST reference data (usable on any simulator). */
+export * as validation from "./validation/mod.ts";
