@@ -2,8 +2,8 @@
  * `deno task bench`: runs a model, writes one result file per run and appends it to the
  * history. Exit codes: 0 success, 1 run failure, 2 bad input.
  */
-import { ParameterError } from "../engine/mod.ts";
 import { writeSpikeFile } from "../validation/spike_io.ts";
+import { reportRunError } from "./cli_errors.ts";
 import { BENCH_HELP, type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
 import { appendToHistory, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
@@ -64,12 +64,7 @@ export async function benchMain(args: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof ParameterError) {
-      console.error(`error: ${e.message}`);
-      return 2;
-    }
-    console.error(`error: ${(e as Error).stack ?? e}`);
-    return 1;
+    return reportRunError(e);
   }
 }
 

@@ -5,10 +5,10 @@
  * Exit codes: 0 pass, 1 fail, 2 bad input.
  */
 import { parseArgs } from "node:util";
-import { ParameterError } from "../engine/mod.ts";
 import { runCli, validateSpikeSets } from "../validation/main.ts";
 import { formatVerdict, type ValidationVerdict } from "../validation/verdict.ts";
 import { type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
+import { reportRunError } from "./cli_errors.ts";
 import { appendToHistory, History, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
 import { candidateDistributions } from "../reports/distributions.ts";
@@ -152,12 +152,7 @@ export async function validateMain(args: string[]): Promise<number> {
     if (json) console.log(JSON.stringify({ ...verdict, run_ids: runIds }));
     return verdict.pass ? 0 : 1;
   } catch (e) {
-    if (e instanceof ParameterError) {
-      console.error(`error: ${e.message}`);
-      return 2;
-    }
-    console.error(`error: ${(e as Error).stack ?? e}`);
-    return 1;
+    return reportRunError(e);
   }
 }
 
