@@ -4,6 +4,7 @@ import { createSimulator } from "../engine/simulator.ts";
 import { buildWorkingMemory, uniformDelay } from "./working_memory.ts";
 import { connectionTable, workingMemoryParams } from "./working_memory_params.ts";
 import { delayTable } from "../engine/sampling.ts";
+import { build } from "../engine/test_util.ts";
 
 /** A 10 % network: 800 exc (5 × 80 selective + 400), 200 inh; indegrees scale with N. */
 const SMALL = { nExc: 800, nInh: 200, tSimMs: 600, tPresimMs: 300, offsetOriginMs: 500 } as const;
@@ -54,4 +55,27 @@ Deno.test("working memory model: a reduced network runs on the CPU backend and i
   assert.ok(st.u.slice(0, 800).every((u) => u >= 0.19 - 1e-12 && u <= 1));
   assert.ok(Number.isNaN(st.u[800]), "no facilitation state for inhibitory neurons");
   sim.close();
+});
+
+Deno.test({
+  name:
+    "working memory model: the reduced network gives identical spikes on WebGPU and CPU for 100 ms",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const net = () => buildWorkingMemory({ ...SMALL, cues: [{ population: 0, onsetMs: 20 }] });
+    const cpu = await createSimulator(net().network, { backend: "cpu" });
+    const gpu = await build(net().network, "webgpu");
+    await cpu.run(100);
+    await gpu.run(100);
+    const [a, b] = [cpu.takeSpikes(), gpu.takeSpikes()];
+    assert.ok(a.steps.length > 200, `too few spikes to compare: ${a.steps.length}`);
+    assert.deepEqual(b.steps, a.steps);
+    assert.deepEqual(b.neurons, a.neurons);
+    // f32 (WebGPU) against float64 (CPU) facilitation state.
+    const [fc, fg] = [await cpu.facilitationState!(), await gpu.facilitationState!()];
+    for (let i = 0; i < 800; i++) assert.ok(Math.abs(fg.u[i] - fc.u[i]) < 1e-5, `u of ${i}`);
+    cpu.close();
+    gpu.close();
+  },
 });

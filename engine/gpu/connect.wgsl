@@ -16,14 +16,15 @@
 //   5 progress   storage array<atomic<u32>>, 2    [0] work items completed (the host checks that
 //                                                 every item ran to its end: software adapters
 //                                                 may cut long loops short)
-//   6.. chunk_c  storage array<vec2<u32>>         FILL: synapse chunks (target|delay<<bits, weight)
+//   6.. chunk_c  storage array<vec2<u32>>         FILL: synapse chunks (target|delay<<bits|flag,
+//                                                 weight); flag: bit 31 for facilitating synapses
 
 struct ProjectionParams {
   code: u32, pre_first: u32, pre_size: u32, post_first: u32,
   post_size: u32, exclude_autapses: u32, count: u32, always: u32,
   items: u32, key0: u32, key1: u32, units: u32,
   weight_base: u32, delay_base: u32, delay_len: u32, target_bits: u32,
-  chunk_shift: u32, stride: u32, pad0: u32, pad1: u32,
+  chunk_shift: u32, stride: u32, flag: u32, pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: ProjectionParams;
@@ -71,7 +72,8 @@ fn emit(s: u32, t: u32, delay_word: u32, weight_word: u32) {
     let pos = atomicAdd(&rows[src], 1u);
     let delay = sample_delay(delay_word);
     let weight = sample_weight(weight_word);
-    store_synapse(pos, vec2<u32>(tgt | (delay << params.target_bits), bitcast<u32>(weight)));
+    let word = tgt | (delay << params.target_bits) | params.flag;
+    store_synapse(pos, vec2<u32>(word, bitcast<u32>(weight)));
   }
 }
 

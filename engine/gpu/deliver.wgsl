@@ -14,6 +14,8 @@
 //   4 row_start  storage array<u32>, N+1         CSR row starts (global synapse index)
 //   5 ring       storage array<atomic<i32>>      fixed-point input per (slot, receptor, neuron)
 //   6.. chunk_c  storage array<vec2<u32>>        synapse chunks (target | delay << bits, weight)
+// The variant for networks with facilitating synapses (kernels.ts deliverSource) adds
+// deliver_facilitation.wgsl and binds the facilitation state after the chunks.
 
 struct Clock { step: u32 }
 
@@ -42,7 +44,9 @@ fn deliver_synapse(syn: vec2<u32>, slot_base: u32, target_mask: u32) {
 
 // Delivers synapses [row_lo, row_hi) of one row. The row is cut at chunk boundaries and each
 // piece is walked by a loop bound to one chunk, so the chunk is uniform inside every loop.
-fn deliver_row(row_lo: u32, row_hi: u32, lid: u32, slot_base: u32, target_mask: u32) -> u32 {
+fn deliver_row(
+  row_lo: u32, row_hi: u32, lid: u32, slot_base: u32, target_mask: u32 /*#ROW_PARAMS*/
+) -> u32 {
   let chunk_size = 1u << sim.chunk_shift;
   var delivered = 0u;
   //#CHUNK_SEGMENTS
@@ -59,7 +63,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   var delivered = 0u;
   for (var s = wid.x; s < count; s = s + sim.workgroups) {
     let src = spikes[parity * sim.n + s];
-    delivered = delivered + deliver_row(row_start[src], row_start[src + 1u], lid, slot_base, target_mask);
+    delivered = delivered + deliver_row(
+      row_start[src], row_start[src + 1u], lid, slot_base, target_mask /*#ROW_ARGS*/
+    );
   }
   if (delivered > 0u) {
     let old = atomicAdd(&counters[6], delivered);

@@ -1,7 +1,10 @@
 /**
- * Assembles the WGSL kernels (connect, update, deliver) from their `.wgsl` files and creates
- * their pipelines. The synapse chunk bindings are generated here because their number depends
- * on the network (one storage binding per chunk of synapses).
+ * Assembles the WGSL kernels (connect, update, deliver, current) from their `.wgsl` files and
+ * creates their pipelines. The synapse chunk bindings are generated here because their number
+ * depends on the network (one storage binding per chunk of synapses), and so are the variants
+ * of the update and deliver kernels for current generators and facilitating synapses (marker
+ * comments in update.wgsl / deliver.wgsl replaced by the pieces below and the snippets
+ * facilitation.wgsl, deliver_facilitation.wgsl).
  */
 import { withValidation } from "./device.ts";
 
@@ -10,6 +13,9 @@ const PHILOX = readKernel("../rng/philox.wgsl");
 const CONNECT = readKernel("./connect.wgsl");
 const UPDATE = readKernel("./update.wgsl");
 const DELIVER = readKernel("./deliver.wgsl");
+const CURRENT = readKernel("./current.wgsl");
+const FACILITATION = readKernel("./facilitation.wgsl");
+const DELIVER_FACILITATION = readKernel("./deliver_facilitation.wgsl");
 
 function readKernel(relative: string): string {
   return Deno.readTextFileSync(new URL(relative, import.meta.url));
@@ -70,32 +76,84 @@ export function connectSource(options: ConnectKernelOptions): string {
   ].join("\n");
 }
 
-/** WGSL of the neuron update kernel; Poisson tables have `poissonSlots` entries each. */
-export function updateSource(poissonSlots: number): string {
-  const src = UPDATE
-    .replace("//#POISSON_SEARCH", binarySearchSource("poisson", poissonSlots));
-  return `const POISSON_SLOTS: u32 = ${poissonSlots}u;\n${PHILOX}\n${src}`;
+/** Features that select a kernel variant (the plain network's kernels have neither). */
+export interface KernelFeatures {
+  /** Current generators feed the neurons (binding 10 of the update kernel). */
+  currents?: boolean;
+  /** Some synapses are facilitating (bindings 11, 12 of the update kernel). */
+  facilitation?: boolean;
 }
 
-/** WGSL of the spike delivery kernel for `chunks` synapse chunks. */
-export function deliverSource(chunks: number): string {
+// Update-kernel pieces of the current-generator variant (see update.wgsl, bindings 10).
+const STIM_BINDING = "@group(0) @binding(10) var<storage, read_write> stim: array<vec4<f32>>;";
+const STIM_READ = "let i_0 = vec4<f32>(p.i_e) + stim[q];\n    stim[q] = vec4<f32>(0.0);";
+
+function replaceOnce(src: string, marker: string, text: string): string {
+  if (!src.includes(marker)) throw new Error(`internal error: kernel marker ${marker} missing`);
+  return src.replace(marker, text);
+}
+
+/**
+ * WGSL of the neuron update kernel; Poisson tables have `poissonSlots` entries each. With
+ * `features`, the variant that adds the current-generator input and/or the facilitation update
+ * at spikes; without, the plain kernel (no extra bindings or branches).
+ */
+export function updateSource(poissonSlots: number, features: KernelFeatures = {}): string {
+  let src = UPDATE
+    .replace("//#POISSON_SEARCH", binarySearchSource("poisson", poissonSlots));
+  const bindings: string[] = [];
+  if (features.currents) {
+    bindings.push(STIM_BINDING);
+    src = replaceOnce(src, "//#CURRENT_READ", STIM_READ);
+    src = replaceOnce(src, "p.p20 * p.i_e", "p.p20 * i_0");
+  }
+  if (features.facilitation) {
+    src = replaceOnce(src, "//#FACILITATION_SPIKE", "facilitate(q, fire, step + 1u, pop);");
+  }
+  src = replaceOnce(src, "//#EXTRA_BINDINGS", bindings.join("\n"));
+  const parts = [`const POISSON_SLOTS: u32 = ${poissonSlots}u;`, PHILOX, src];
+  if (features.facilitation) parts.push(FACILITATION);
+  return parts.join("\n");
+}
+
+/** WGSL of the current-generator kernel (one dispatch per generator and step). */
+export function currentSource(): string {
+  return `${PHILOX}\n${CURRENT}`;
+}
+
+/**
+ * WGSL of the spike delivery kernel for `chunks` synapse chunks; with `facilitation`, the
+ * variant that scales flagged synapses by the spiking neuron's efficacy (binding 6 + chunks).
+ */
+export function deliverSource(chunks: number, facilitation = false): string {
+  const call = facilitation
+    ? "deliver_facilitating(chunk_$[k - base], slot_base, target_mask, efficacy)"
+    : "deliver_synapse(chunk_$[k - base], slot_base, target_mask)";
   const segments = Array.from({ length: chunks }, (_, c) => `
   {
     let base = ${c}u * chunk_size;
     if (row_hi > base && row_lo < base + min(chunk_size, row_hi - base)) {
       let hi = base + min(chunk_size, row_hi - base);
       for (var k = max(row_lo, base) + lid; k < hi; k = k + 64u) {
-        deliver_synapse(chunk_${c}[k - base], slot_base, target_mask);
+        ${call.replace("$", String(c))};
         delivered = delivered + 1u;
       }
     }
   }`).join("");
-  return DELIVER
+  let src = DELIVER
     .replace("//#CHUNK_BINDINGS", chunkBindings(6, chunks, "read"))
     .replace("//#CHUNK_SEGMENTS", segments);
+  if (!facilitation) return src;
+  src = replaceOnce(src, "/*#ROW_PARAMS*/", ", efficacy: f32");
+  src = replaceOnce(src, "/*#ROW_ARGS*/", ", bitcast<f32>(stp[src].w)");
+  const binding = `@group(0) @binding(${6 + chunks}) var<storage, read> stp: array<vec4<u32>>;`;
+  return [src, binding, DELIVER_FACILITATION].join("\n");
 }
 
-/** Number of storage bindings the kernels use besides the synapse chunks (the larger one). */
+/**
+ * Number of storage bindings the kernels use besides the synapse chunks (the larger one:
+ * connect, and deliver with facilitation).
+ */
 export const NON_CHUNK_STORAGE_BINDINGS = 5;
 
 /** How a kernel binding is declared: the explicit layout kernels with dynamic offsets need. */

@@ -1,26 +1,40 @@
 /**
  * The device layout of synapses, described once: each synapse is two u32 words,
- * `target | delay << targetBits` and the fixed-point weight (i32); synapses are numbered in
+ * `target | delay << targetBits` (in networks with facilitating synapses, bit 31 flags a
+ * facilitating synapse and the delay has one bit less) and the fixed-point weight (i32);
+ * synapses are numbered in
  * CSR-by-source order and split into chunks of 2^shift synapses, one storage buffer each, so
  * no binding exceeds the adapter's `maxStorageBufferBindingSize`.
  */
 
-/** How the first synapse word is split between target id and delay. */
+/** How the first synapse word is split between target id, delay and the facilitation flag. */
 export interface SynapseBits {
   targetBits: number;
   delayBits: number;
+  /** Whether bit 31 is the facilitation flag (then delayBits = 31 − targetBits). */
+  flagBit: boolean;
 }
 
-/** Bits for a network of `neurons` neurons and delays up to `maxDelaySteps`. */
-export function synapseBits(neurons: number, maxDelaySteps: number): SynapseBits {
+/** The facilitation flag of a synapse word (when `SynapseBits.flagBit`). */
+export const FACILITATION_FLAG = 0x80000000;
+
+/**
+ * Bits for a network of `neurons` neurons and delays up to `maxDelaySteps`; `flagBit` reserves
+ * bit 31 for the facilitation flag.
+ */
+export function synapseBits(
+  neurons: number,
+  maxDelaySteps: number,
+  flagBit = false,
+): SynapseBits {
   const targetBits = Math.max(1, Math.ceil(Math.log2(Math.max(2, neurons))));
-  const delayBits = 32 - targetBits;
+  const delayBits = 32 - targetBits - (flagBit ? 1 : 0);
   if (maxDelaySteps >= 2 ** delayBits) {
     throw new Error(
       `delays up to ${maxDelaySteps} steps do not fit the ${delayBits} bits left by ${neurons} neurons`,
     );
   }
-  return { targetBits, delayBits };
+  return { targetBits, delayBits, flagBit };
 }
 
 /** Synapse chunks: all of 2^shift synapses except the last. */

@@ -25,6 +25,12 @@
 //                                                in batch, [4,5] events lo/hi in batch
 //   8 record     storage array<u32>, 2·capacity  recorded (stamp step, neuron) pairs
 //   9 row_start  storage array<u32>, 4Q+1        CSR row starts (out-degree = events per spike)
+// Kernel variants (kernels.ts updateSource) add, only for networks that need them:
+//  10 stim       storage array<vec4<f32>>, Q     current-generator input (pA) per quad for this
+//                                                step, added by current.wgsl and zeroed here;
+//                                                applied with I_e through P20 (NEST's i_0)
+//  11 stp        storage array<vec4<u32>>, 4Q    facilitation state per neuron (facilitation.wgsl)
+//  12 stp_params uniform array<vec4<f32>, 256>   facilitation constants per population
 
 struct Clock { step: u32 }
 
@@ -50,6 +56,7 @@ struct PopParams {
 @group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
 @group(0) @binding(8) var<storage, read_write> record: array<u32>;
 @group(0) @binding(9) var<storage, read> row_start: array<u32>;
+//#EXTRA_BINDINGS
 
 const FROZEN: u32 = 0xffffu;
 
@@ -130,6 +137,7 @@ fn main(
     let p = pops[pop];
     var r = tag & vec4<u32>(0xffffu);
     let awake = r == vec4<u32>(0u);
+    //#CURRENT_READ
     y = select(y, p.p22 * y + p.p21_ex * i_ex + p.p21_in * i_in + p.p20 * p.i_e, awake);
     r = select(r - vec4<u32>(1u), r, awake | (r == vec4<u32>(FROZEN)));
     var in_ex = ring[ring_ex + q];
@@ -145,6 +153,7 @@ fn main(
     let fire = (y >= vec4<f32>(p.theta)) & (r != vec4<u32>(FROZEN));
     if (any(fire)) {
       emit_spikes(q, fire, step, parity, p.recorded != 0u);
+      //#FACILITATION_SPIKE
       y = select(y, vec4<f32>(p.reset), fire);
       r = select(r, vec4<u32>(p.refractory_steps), fire);
     }
