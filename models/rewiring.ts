@@ -141,14 +141,22 @@ function draw(s: Scratch, c0: number, c1: number, c2: number, c3: number): Uint3
  * draw is first + (number of thresholds ≤ the word). Tabulated in log space (exp(−λ)
  * underflows for λ ≳ 745) over λ ± (12√λ + 12), where the mass left out is < 1e-30.
  */
-interface PoissonThresholds {
+export interface PoissonThresholds {
+  /** The value drawn when no threshold is ≤ the word. */
   first: number;
+  /** Cumulative thresholds round(2^32·F), non-decreasing. */
   thresholds: Uint32Array;
 }
 
 const poissonTables = new Map<number, PoissonThresholds>();
 
-function inDegreeTable(lambda: number): PoissonThresholds {
+/**
+ * The Poisson(C) in-degree table shared by the CPU path and the GPU kernels (exact integer
+ * sampling: the same word gives the same in-degree on both).
+ *
+ * @param lambda C
+ */
+export function inDegreeTable(lambda: number): PoissonThresholds {
   let table = poissonTables.get(lambda);
   if (table !== undefined) return table;
   const spread = 12 * Math.sqrt(lambda) + 12;
