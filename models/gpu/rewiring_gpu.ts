@@ -8,8 +8,10 @@
  * Testing: rewiring_signal.wgsl computes the input signals S_i of every population-2 neuron
  * for a pattern's rates, which the host draws (as the CPU path does) and uploads as f32.
  *
- * Limit of this first version: the connection slots (N2·C_reserve u32 values) must fit in one
- * storage binding (no chunking yet; a ParameterError says so).
+ * Connection slots (C_reserve u32 per population-2 neuron, for sources and for the stabilized
+ * flags) are split into chunks of whole neurons, each small enough for one storage binding
+ * (device.limits.maxStorageBufferBindingSize and maxBufferSize); every connection kernel is
+ * dispatched once per chunk with the chunk's first neuron and size in its uniforms.
  *
  * @module
  */
@@ -67,16 +69,70 @@ function grid(items: number, maxPerDimension: number): { x: number; y: number; p
   return { x, y: Math.ceil(groups / x), perRow: x * WORKGROUP };
 }
 
+/** Options of the WebGPU path. */
+export interface RewiringGpuOptions {
+  /**
+   * Largest chunk of connection slots in bytes; default (and upper bound) the device's
+   * maxStorageBufferBindingSize and maxBufferSize. Smaller values exercise the chunking.
+   */
+  maxChunkBytes?: number;
+}
+
+/** A chunk of population-2 neurons whose connection slots share one buffer. */
+export interface RewiringChunk {
+  /** The first neuron of the chunk. */
+  first: number;
+  /** The number of neurons in the chunk. */
+  count: number;
+}
+
+/**
+ * Splits population 2 into chunks whose C_reserve·4-byte slots fit one storage binding.
+ *
+ * @param populationSize2 N2
+ * @param reserve C_reserve
+ * @param options the device limits and an optional smaller bound
+ */
+export function planChunks(
+  populationSize2: number,
+  reserve: number,
+  options: {
+    limits: { maxStorageBufferBindingSize: number; maxBufferSize: number };
+    maxChunkBytes?: number;
+  },
+): RewiringChunk[] {
+  const bytes = Math.min(
+    options.limits.maxStorageBufferBindingSize,
+    options.limits.maxBufferSize,
+    options.maxChunkBytes ?? Infinity,
+  );
+  const perChunk = Math.floor(bytes / (4 * reserve));
+  if (perChunk < 1) {
+    throw new ParameterError(
+      "inDegree",
+      reserve,
+      `C_reserve·4 bytes ≤ the largest storage binding (${bytes} bytes)`,
+    );
+  }
+  const chunks: RewiringChunk[] = [];
+  for (let first = 0; first < populationSize2; first += perChunk) {
+    chunks.push({ first, count: Math.min(perChunk, populationSize2 - first) });
+  }
+  return chunks;
+}
+
 /**
  * Builds the initial connectivity and presents T training patterns on the device (spec §2),
  * returning the trained connectivity.
  *
  * @param gpu the device ({@linkcode acquireGpu})
  * @param options the model parameters
+ * @param backend chunk size (see {@linkcode RewiringGpuOptions})
  */
 export async function trainRewiringGpu(
   gpu: GpuContext,
   options: Partial<RewiringModelParams> = {},
+  backend: RewiringGpuOptions = {},
 ): Promise<RewiringGpuState> {
   const params = resolveRewiringModelParams(options);
   const derived = rewiringDerived(params);
@@ -84,15 +140,8 @@ export async function trainRewiringGpu(
   const limits = device.limits;
   const n1 = params.populationSize1;
   const n2 = params.populationSize2;
-  const slots = n2 * derived.reserve;
-  if (4 * slots > limits.maxStorageBufferBindingSize) {
-    throw new ParameterError(
-      "populationSize2",
-      n2,
-      `N2·C_reserve·4 bytes ≤ maxStorageBufferBindingSize (${limits.maxStorageBufferBindingSize}); ` +
-        "chunked connection buffers are not implemented yet",
-    );
-  }
+  const reserve = derived.reserve;
+  const chunks = planChunks(n2, reserve, { limits, maxChunkBytes: backend.maxChunkBytes });
   const maxGroups = limits.maxComputeWorkgroupsPerDimension;
   const buffers: GPUBuffer[] = [];
   const buffer = (label: string, size: number, usage: number) => {
@@ -119,8 +168,10 @@ export async function trainRewiringGpu(
     const high1 = buffer("high1", 4 * n1, STORAGE);
     const high2 = buffer("high2", 4 * n2, STORAGE);
     const degree = buffer("degree", 4 * n2, STORAGE);
-    const sources = buffer("sources", 4 * slots, STORAGE);
-    const stabilized = buffer("stabilized", 4 * slots, STORAGE);
+    const sources = chunks.map((c, k) => buffer(`sources_${k}`, 4 * c.count * reserve, STORAGE));
+    const stabilized = chunks.map((c, k) =>
+      buffer(`stabilized_${k}`, 4 * c.count * reserve, STORAGE)
+    );
     const progress = buffer("progress", 4, STORAGE);
     const table = inDegreeTable(params.inDegree);
     const thresholds = buffer("thresholds", 4 * table.thresholds.length, STORAGE);
@@ -141,28 +192,35 @@ export async function trainRewiringGpu(
         ],
       })
     );
-    const neuronGrid = grid(n2, maxGroups);
-    const stabilizeUniform = buffer("stabilize_params", 16, UNIFORM);
-    device.queue.writeBuffer(
-      stabilizeUniform,
-      0,
-      Uint32Array.from([n2, derived.reserve, neuronGrid.perRow, 0]),
+    const grids = chunks.map((c) => grid(c.count, maxGroups));
+    const stabilizeGroups = chunks.map((c, k) => {
+      const uniform = buffer(`stabilize_params_${k}`, 16, UNIFORM);
+      device.queue.writeBuffer(
+        uniform,
+        0,
+        Uint32Array.from([c.count, reserve, grids[k].perRow, c.first]),
+      );
+      return device.createBindGroup({
+        layout: stabilizePipeline.getBindGroupLayout(0),
+        entries: [uniform, high1, high2, degree, sources[k], stabilized[k], progress].map((
+          b,
+          j,
+        ) => ({
+          binding: j,
+          resource: { buffer: b },
+        })),
+      });
+    });
+    const rewireUniforms = chunks.map((_, k) => buffer(`rewire_params_${k}`, 48, UNIFORM));
+    const rewireGroups = chunks.map((_, k) =>
+      device.createBindGroup({
+        layout: rewirePipeline.getBindGroupLayout(0),
+        entries: [rewireUniforms[k], degree, sources[k], stabilized[k], thresholds, progress].map((
+          b,
+          j,
+        ) => ({ binding: j, resource: { buffer: b } })),
+      })
     );
-    const stabilizeGroup = device.createBindGroup({
-      layout: stabilizePipeline.getBindGroupLayout(0),
-      entries: [high1, high2, degree, sources, stabilized, progress].map((b, k) => ({
-        binding: k + 1,
-        resource: { buffer: b },
-      })).concat([{ binding: 0, resource: { buffer: stabilizeUniform } }]),
-    });
-    const rewireUniform = buffer("rewire_params", 48, UNIFORM);
-    const rewireGroup = device.createBindGroup({
-      layout: rewirePipeline.getBindGroupLayout(0),
-      entries: [degree, sources, stabilized, thresholds, progress].map((b, k) => ({
-        binding: k + 1,
-        resource: { buffer: b },
-      })).concat([{ binding: 0, resource: { buffer: rewireUniform } }]),
-    });
 
     const run = (
       pipeline: GPUComputePipeline,
@@ -179,25 +237,27 @@ export async function trainRewiringGpu(
     };
     let epoch = 0;
     const rewire = () => {
-      device.queue.writeBuffer(
-        rewireUniform,
-        0,
-        Uint32Array.from([
-          params.seed,
-          REWIRING_STREAM.source,
-          REWIRING_STREAM.inDegree,
-          epoch,
-          n1,
-          n2,
-          derived.reserve,
-          neuronGrid.perRow,
-          params.inDegreeRule === "fixed_indegree" ? 1 : 0,
-          table.first,
-          table.thresholds.length,
+      chunks.forEach((c, k) => {
+        device.queue.writeBuffer(
+          rewireUniforms[k],
           0,
-        ]),
-      );
-      run(rewirePipeline, rewireGroup, neuronGrid);
+          Uint32Array.from([
+            params.seed,
+            REWIRING_STREAM.source,
+            REWIRING_STREAM.inDegree,
+            epoch,
+            n1,
+            c.count,
+            reserve,
+            grids[k].perRow,
+            params.inDegreeRule === "fixed_indegree" ? 1 : 0,
+            table.first,
+            table.thresholds.length,
+            c.first,
+          ]),
+        );
+        run(rewirePipeline, rewireGroups[k], grids[k]);
+      });
     };
     let expected = n2;
     rewire(); // epoch 0: the initial connectivity
@@ -220,7 +280,7 @@ export async function trainRewiringGpu(
         );
         run(maskPipeline, maskGroups[k], maskGrids[k]);
       });
-      run(stabilizePipeline, stabilizeGroup, neuronGrid);
+      chunks.forEach((_, k) => run(stabilizePipeline, stabilizeGroups[k], grids[k]));
       expected += n2;
       if (r > 0 && (m + 1) % r === 0) {
         epoch++;
@@ -250,16 +310,55 @@ export async function trainRewiringGpu(
           "(a loop cut by the adapter, or no admissible Poisson in-degree)",
       );
     }
+    const allSources = new Uint32Array(n2 * reserve);
+    const allStabilized = new Uint8Array(n2 * reserve);
+    for (const [k, c] of chunks.entries()) {
+      allSources.set(await read(sources[k], 4 * c.count * reserve), c.first * reserve);
+      allStabilized.set(await read(stabilized[k], 4 * c.count * reserve), c.first * reserve);
+    }
     return {
       inDegree: await read(degree, 4 * n2),
-      sources: await read(sources, 4 * slots),
-      stabilized: Uint8Array.from(await read(stabilized, 4 * slots)),
+      sources: allSources,
+      stabilized: allStabilized,
       epoch,
       trained: params.trainingPatterns,
     };
   } finally {
     for (const b of buffers) b.destroy();
   }
+}
+
+/**
+ * A network object (as the CPU path's) holding a connectivity trained on the device, so that
+ * it can be tested with testRewiringNetwork or {@linkcode testRewiringGpu}.
+ *
+ * @param options the model parameters the state was trained with
+ * @param state the state returned by {@linkcode trainRewiringGpu}
+ */
+export function networkFromGpuState(
+  options: Partial<RewiringModelParams>,
+  state: RewiringGpuState,
+): RewiringNetwork {
+  const params = resolveRewiringModelParams(options);
+  const derived = rewiringDerived(params);
+  const slots = params.populationSize2 * derived.reserve;
+  if (state.inDegree.length !== params.populationSize2 || state.sources.length !== slots) {
+    throw new ParameterError(
+      "state",
+      `${state.inDegree.length} neurons, ${state.sources.length} slots`,
+      `${params.populationSize2} neurons and ${slots} slots (the parameters it was trained with)`,
+    );
+  }
+  return {
+    params,
+    derived,
+    sources: state.sources,
+    stabilized: state.stabilized,
+    inDegree: state.inDegree,
+    pendingEpoch: new Int32Array(params.populationSize2).fill(-1),
+    epoch: state.epoch,
+    trained: state.trained,
+  };
 }
 
 /**
@@ -270,26 +369,22 @@ export async function trainRewiringGpu(
  *
  * @param gpu the device
  * @param net a trained network (CPU state, e.g. from trainRewiringNetwork)
- * @param options `patterns` to test instead of the spec's order
+ * @param options `patterns` to test instead of the spec's order; chunk size
  */
 export async function testRewiringGpu(
   gpu: GpuContext,
   net: RewiringNetwork,
-  options: { patterns?: readonly number[] } = {},
+  options: { patterns?: readonly number[] } & RewiringGpuOptions = {},
 ): Promise<RewiringTestResult> {
   const { device } = gpu;
   const { params, derived } = net;
   const n1 = params.populationSize1;
   const n2 = params.populationSize2;
-  const slots = n2 * derived.reserve;
-  if (4 * slots > device.limits.maxStorageBufferBindingSize) {
-    throw new ParameterError(
-      "populationSize2",
-      n2,
-      `N2·C_reserve·4 bytes ≤ maxStorageBufferBindingSize (${device.limits.maxStorageBufferBindingSize}); ` +
-        "chunked connection buffers are not implemented yet",
-    );
-  }
+  const reserve = derived.reserve;
+  const chunks = planChunks(n2, reserve, {
+    limits: device.limits,
+    maxChunkBytes: options.maxChunkBytes,
+  });
   const patterns = options.patterns ?? testPatternOrder(net);
   materializeSources(net);
   const buffers: GPUBuffer[] = [];
@@ -309,27 +404,31 @@ export async function testRewiringGpu(
           compute: { module: device.createShaderModule({ code: SIGNAL }), entryPoint: "main" },
         }),
     );
-    const neuronGrid = grid(n2, device.limits.maxComputeWorkgroupsPerDimension);
-    const uniform = buffer("signal_params", 32, UNIFORM);
-    const header = new ArrayBuffer(32);
-    new Uint32Array(header, 0, 4).set([n2, derived.reserve, neuronGrid.perRow, 0]);
-    new Float32Array(header, 16, 2).set([params.weightBaseline, params.weightStabilized]);
-    device.queue.writeBuffer(uniform, 0, header);
     const rates = buffer("rates1", 4 * n1, STORAGE);
     const degree = buffer("degree", 4 * n2, STORAGE);
-    const sources = buffer("sources", 4 * slots, STORAGE);
-    const stabilized = buffer("stabilized", 4 * slots, STORAGE);
     const signal = buffer("signal", 4 * n2, STORAGE);
     const progress = buffer("progress", 4, STORAGE);
     device.queue.writeBuffer(degree, 0, Uint32Array.from(net.inDegree));
-    device.queue.writeBuffer(sources, 0, Uint32Array.from(net.sources.subarray(0, slots)));
-    device.queue.writeBuffer(stabilized, 0, Uint32Array.from(net.stabilized.subarray(0, slots)));
-    const group = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [uniform, rates, degree, sources, stabilized, signal, progress].map((b, k) => ({
-        binding: k,
-        resource: { buffer: b },
-      })),
+    const grids = chunks.map((c) => grid(c.count, device.limits.maxComputeWorkgroupsPerDimension));
+    const groups = chunks.map((c, k) => {
+      const uniform = buffer(`signal_params_${k}`, 32, UNIFORM);
+      const header = new ArrayBuffer(32);
+      new Uint32Array(header, 0, 4).set([c.count, reserve, grids[k].perRow, c.first]);
+      new Float32Array(header, 16, 2).set([params.weightBaseline, params.weightStabilized]);
+      device.queue.writeBuffer(uniform, 0, header);
+      const from = c.first * reserve;
+      const to = (c.first + c.count) * reserve;
+      const sources = buffer(`sources_${k}`, 4 * c.count * reserve, STORAGE);
+      const stabilized = buffer(`stabilized_${k}`, 4 * c.count * reserve, STORAGE);
+      device.queue.writeBuffer(sources, 0, Uint32Array.from(net.sources.subarray(from, to)));
+      device.queue.writeBuffer(stabilized, 0, Uint32Array.from(net.stabilized.subarray(from, to)));
+      return device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [uniform, rates, degree, sources, stabilized, signal, progress].map((b, j) => ({
+          binding: j,
+          resource: { buffer: b },
+        })),
+      });
     });
     const staging = buffer(
       "signal_staging",
@@ -352,8 +451,10 @@ export async function testRewiringGpu(
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       pass.setPipeline(pipeline);
-      pass.setBindGroup(0, group);
-      pass.dispatchWorkgroups(neuronGrid.x, neuronGrid.y);
+      groups.forEach((group, k) => {
+        pass.setBindGroup(0, group);
+        pass.dispatchWorkgroups(grids[k].x, grids[k].y);
+      });
       pass.end();
       encoder.copyBufferToBuffer(signal, 0, staging, 0, 4 * n2);
       device.queue.submit([encoder.finish()]);

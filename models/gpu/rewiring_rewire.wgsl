@@ -1,6 +1,8 @@
 // Rewiring model, rewiring and initial connectivity (spec rewiring.md §1.5, §2.3), eagerly (the
 // CPU path draws the same fresh sources lazily). One invocation handles population-2 neuron i
-// at epoch e. Fixed in-degree: every non-stabilized slot s gets the source of (i, s, e).
+// (= first + l of one chunk; the neurons are split into chunks whose connection slots fit one
+// storage binding, one dispatch per chunk) at epoch e. Fixed in-degree: every non-stabilized
+// slot s gets the source of (i, s, e).
 // Poisson in-degree: the k_i stabilized connections move to the front, a new in-degree
 // d ~ Poisson(C) with k_i ≤ d < C_reserve is drawn (counter (i, e, ⌊a/4⌋, 0), word a mod 4 of
 // attempt a, key (seed, in_degree_stream); a binary search in the host's u32 threshold table),
@@ -11,8 +13,8 @@
 //
 // binding 0  params      uniform RewireParams
 // binding 1  degree      array<u32>, length N2: in-degree d_i (read/write)
-// binding 2  sources     array<u32>, length N2·C_reserve (read/write)
-// binding 3  stabilized  array<u32>, length N2·C_reserve: 1 for a stabilized connection (read/write)
+// binding 2  sources     array<u32>, length count·C_reserve: source of slot s of neuron first + l at l·C_reserve + s (read/write)
+// binding 3  stabilized  array<u32>, length count·C_reserve: 1 for a stabilized connection, same layout (read/write)
 // binding 4  thresholds  array<u32>, length table_length: Poisson(C) cumulative thresholds (read)
 // binding 5  progress    array<atomic<u32>>, length 1: finished invocations (read/write)
 
@@ -22,13 +24,13 @@ struct RewireParams {
   in_degree_stream: u32,
   epoch: u32,
   n1: u32,
-  n2: u32,
+  count: u32, // neurons of this chunk
   reserve: u32,
   neurons_per_row: u32,
   fixed_rule: u32, // 1: fixed in-degree, 0: Poisson in-degree
   table_first: u32, // the Poisson value of "no threshold ≤ word"
   table_length: u32,
-  _pad0: u32,
+  first: u32, // the chunk's first population-2 neuron
 }
 
 @group(0) @binding(0) var<uniform> params: RewireParams;
@@ -71,11 +73,12 @@ fn fill(i: u32, base: u32, first: u32, last: u32) {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let i = id.x + id.y * params.neurons_per_row;
-  if (i >= params.n2) {
+  let local = id.x + id.y * params.neurons_per_row;
+  if (local >= params.count) {
     return;
   }
-  let base = i * params.reserve;
+  let i = params.first + local;
+  let base = local * params.reserve;
   let old = degree[i];
   if (params.fixed_rule == 1u) {
     fill(i, base, 0u, old);

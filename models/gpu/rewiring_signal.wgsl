@@ -6,16 +6,16 @@
 // binding 0  params      uniform SignalParams
 // binding 1  rates1      array<f32>, length N1: the (noisy) rates of population 1 (read)
 // binding 2  degree      array<u32>, length N2: in-degree d_i (read)
-// binding 3  sources     array<u32>, length N2·C_reserve: source of slot s of i at i·C_reserve + s (read)
-// binding 4  stabilized  array<u32>, length N2·C_reserve: 1 for a stabilized connection (read)
+// binding 3  sources     array<u32>, length count·C_reserve: source of slot s of neuron first + l at l·C_reserve + s (read)
+// binding 4  stabilized  array<u32>, length count·C_reserve: 1 for a stabilized connection, same layout (read)
 // binding 5  signal      array<f32>, length N2: S_i (written)
 // binding 6  progress    array<atomic<u32>>, length 1: finished invocations (read/write)
 
 struct SignalParams {
-  n2: u32,
+  count: u32, // neurons of this chunk
   reserve: u32,
   neurons_per_row: u32,
-  _pad0: u32,
+  first: u32, // the chunk's first population-2 neuron
   weight_baseline: f32,
   weight_stabilized: f32,
   _pad1: u32,
@@ -32,11 +32,12 @@ struct SignalParams {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let i = id.x + id.y * params.neurons_per_row;
-  if (i >= params.n2) {
+  let local = id.x + id.y * params.neurons_per_row;
+  if (local >= params.count) {
     return;
   }
-  let base = i * params.reserve;
+  let i = params.first + local;
+  let base = local * params.reserve;
   let end = base + degree[i];
   var baseline = 0.0;
   var stable = 0.0;
