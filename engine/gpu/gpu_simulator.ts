@@ -29,6 +29,7 @@ import type {
   Simulator,
 } from "../simulator_types.ts";
 import { acquireGpu, type GpuContext } from "./device.ts";
+import { DeviceMemory } from "./device_memory.ts";
 import { MAX_POPULATIONS } from "../network.ts";
 import {
   type BindingKind,
@@ -102,7 +103,6 @@ interface Batch {
 class GpuSimulator implements Simulator {
   readonly backend = "webgpu" as const;
   readonly phases: BuildPhases = { create: 0, connect: 0, prepare: 0, compile: 0 };
-  deviceBytes = 0;
   fixedPointScale = 0;
   synapseCount = 0;
   stepsDone = 0;
@@ -112,7 +112,7 @@ class GpuSimulator implements Simulator {
   #owns: boolean;
   #plan: NetworkPlan;
   #options: GpuSimulatorOptions;
-  #buffers: GPUBuffer[] = [];
+  #memory: DeviceMemory;
   #rowStart = new Uint32Array(0);
   #layout: ChunkLayout | null = null;
   #chunks: GPUBuffer[] = [];
@@ -145,40 +145,18 @@ class GpuSimulator implements Simulator {
   constructor(gpu: GpuContext, owns: boolean, plan: NetworkPlan, options: GpuSimulatorOptions) {
     this.#gpu = gpu;
     this.#device = gpu.device;
+    this.#memory = new DeviceMemory(gpu);
     this.#owns = owns;
     this.#plan = plan;
     this.#options = options;
   }
 
+  get deviceBytes(): number {
+    return this.#memory.bytes;
+  }
+
   get adapter() {
     return this.#gpu.adapter;
-  }
-
-  #buffer(label: string, size: number, usage: number, data?: ArrayBufferView): GPUBuffer {
-    const bytes = Math.max(16, Math.ceil(size / 16) * 16);
-    if (bytes > this.#device.limits.maxBufferSize) {
-      throw new Error(
-        `buffer ${label} needs ${bytes} bytes; the adapter allows ${this.#device.limits.maxBufferSize}`,
-      );
-    }
-    const buffer = this.#device.createBuffer({ label, size: bytes, usage: usage | COPY_DST });
-    if (data && data.byteLength > 0) {
-      this.#device.queue.writeBuffer(
-        buffer,
-        0,
-        data.buffer as ArrayBuffer,
-        data.byteOffset,
-        data.byteLength,
-      );
-    }
-    this.#buffers.push(buffer);
-    this.deviceBytes += bytes;
-    return buffer;
-  }
-
-  async #finish(): Promise<void> {
-    await this.#device.queue.onSubmittedWorkDone();
-    this.#gpu.check();
   }
 
   async build(): Promise<void> {
@@ -205,7 +183,7 @@ class GpuSimulator implements Simulator {
         stateF[3 * n + first + k] = p * 65536 + (real ? 0 : FROZEN_LANE);
       }
     });
-    this.#neurons = this.#buffer("neurons", 16 * n, STORAGE | COPY_SRC, stateF);
+    this.#neurons = this.#memory.buffer("neurons", 16 * n, STORAGE | COPY_SRC, stateF);
     const poissonThresholds: number[] = [];
     // Every table padded to one power of two > its length, for a fixed-depth search.
     const poissonSlots = 2 ** Math.ceil(
@@ -248,13 +226,13 @@ class GpuSimulator implements Simulator {
       // A population without a Poisson table but with rate 0 has poisson_len = 0: no input.
       if (pop.poisson && pop.poisson.table.thresholds.length === 0) popU[b + 11] = 0;
     });
-    const poissonBuffer = this.#buffer(
+    const poissonBuffer = this.#memory.buffer(
       "poisson_tables",
       4 * Math.max(1, poissonThresholds.length),
       STORAGE,
       Uint32Array.from(poissonThresholds),
     );
-    await this.#finish();
+    await this.#memory.finish();
     this.phases.create = (performance.now() - t0) / 1000;
 
     // --- compile the counting kernel ----------------------------------------------------------
@@ -283,16 +261,16 @@ class GpuSimulator implements Simulator {
 
     // --- connect: count, prefix sum, fill -----------------------------------------------------
     t0 = performance.now();
-    const rows = this.#buffer("row_counts", 4 * n, STORAGE | COPY_SRC);
+    const rows = this.#memory.buffer("row_counts", 4 * n, STORAGE | COPY_SRC);
     // Bound units per target as 64-bit (lo, hi) pairs: 2^24 synapses of 256 units overflow u32.
-    const inUnits = this.#buffer("in_units", 8 * n, STORAGE | COPY_SRC);
+    const inUnits = this.#memory.buffer("in_units", 8 * n, STORAGE | COPY_SRC);
     const tableLen = WEIGHT_TABLE_SIZE + 1;
-    const weightTables = this.#buffer(
+    const weightTables = this.#memory.buffer(
       "weight_tables",
       4 * tableLen * Math.max(1, plan.projections.length),
       STORAGE,
     );
-    const progress = this.#buffer("connect_progress", 16, STORAGE | COPY_SRC);
+    const progress = this.#memory.buffer("connect_progress", 16, STORAGE | COPY_SRC);
     const delayWords: number[] = [];
     const delayBase: number[] = [];
     for (const proj of plan.projections) {
@@ -301,7 +279,7 @@ class GpuSimulator implements Simulator {
       proj.delay.thresholds.forEach((t, j) => thresholds[j] = t);
       delayWords.push(...thresholds, ...proj.delay.values);
     }
-    const delayTables = this.#buffer(
+    const delayTables = this.#memory.buffer(
       "delay_tables",
       4 * Math.max(1, delayWords.length),
       STORAGE,
@@ -336,7 +314,7 @@ class GpuSimulator implements Simulator {
       ]);
       return {
         u,
-        buffer: this.#buffer(`connect_params_${i}`, 80, GPUBufferUsage.UNIFORM, u),
+        buffer: this.#memory.buffer(`connect_params_${i}`, 80, GPUBufferUsage.UNIFORM, u),
         workgroups: Math.ceil(threads / WORKGROUP),
       };
     });
@@ -369,8 +347,8 @@ class GpuSimulator implements Simulator {
     }
     const totalItems = plan.projections.reduce((sum, p) => sum + p.items, 0);
     await this.#checkProgress(progress, totalItems, "counting connections");
-    const counts = new Uint32Array(await this.#read(rows, 4 * n));
-    const units = new Uint32Array(await this.#read(inUnits, 8 * n));
+    const counts = new Uint32Array(await this.#memory.read(rows, 4 * n));
+    const units = new Uint32Array(await this.#memory.read(inUnits, 8 * n));
     let maxUnits = 0;
     for (let i = 0; i < n; i++) {
       maxUnits = Math.max(maxUnits, units[2 * i] + units[2 * i + 1] * 2 ** 32);
@@ -389,7 +367,7 @@ class GpuSimulator implements Simulator {
     this.#rowStart = rowStart;
     this.synapseCount = total;
     device.queue.writeBuffer(rows, 0, rowStart, 0, n);
-    this.#rowStartBuffer = this.#buffer("row_start", 4 * (n + 1), STORAGE, rowStart);
+    this.#rowStartBuffer = this.#memory.buffer("row_start", 4 * (n + 1), STORAGE, rowStart);
     const fixedTables = new Int32Array(tableLen * Math.max(1, plan.projections.length));
     plan.projections.forEach((proj, i) =>
       fixedTables.set(fixedPointWeights(plan, proj, this.fixedPointScale), i * tableLen)
@@ -404,7 +382,7 @@ class GpuSimulator implements Simulator {
     });
     this.#layout = layout;
     this.#chunks = layout.sizes.map((size, c) =>
-      this.#buffer(`synapses_${c}`, 8 * size, STORAGE | COPY_SRC)
+      this.#memory.buffer(`synapses_${c}`, 8 * size, STORAGE | COPY_SRC)
     );
     paramBuffers.forEach((p) => {
       p.u[16] = layout.shift;
@@ -436,22 +414,22 @@ class GpuSimulator implements Simulator {
       pass.end();
       device.queue.submit([encoder.finish()]);
     }
-    await this.#finish();
+    await this.#memory.finish();
     await this.#checkProgress(progress, 2 * totalItems, "writing connections");
-    for (const b of [rows, inUnits, weightTables, delayTables, progress]) this.#release(b);
-    for (const p of paramBuffers) this.#release(p.buffer);
+    for (const b of [rows, inUnits, weightTables, delayTables, progress]) this.#memory.release(b);
+    for (const p of paramBuffers) this.#memory.release(p.buffer);
     this.phases.connect += (performance.now() - t0) / 1000;
 
     // --- prepare: ring, spike lists, recording, stepping uniforms ------------------------------
     t0 = performance.now();
     const slots = plan.ringSlots;
-    this.#ring = this.#buffer("ring", 8 * slots * n, STORAGE);
-    const spikes = this.#buffer("spike_list", 8 * n, STORAGE);
-    this.#counters = this.#buffer("counters", 32, STORAGE | COPY_SRC);
+    this.#ring = this.#memory.buffer("ring", 8 * slots * n, STORAGE);
+    const spikes = this.#memory.buffer("spike_list", 8 * n, STORAGE);
+    this.#counters = this.#memory.buffer("counters", 32, STORAGE | COPY_SRC);
     this.#sizeRecording();
-    this.#record = this.#buffer("record", 8 * this.#recordCapacity, STORAGE | COPY_SRC);
+    this.#record = this.#memory.buffer("record", 8 * this.#recordCapacity, STORAGE | COPY_SRC);
     this.#clockStride = Math.max(limits.minUniformBufferOffsetAlignment, 16);
-    this.#clock = this.#buffer(
+    this.#clock = this.#memory.buffer(
       "clock",
       this.#clockStride * this.#batchSteps,
       GPUBufferUsage.UNIFORM,
@@ -476,13 +454,13 @@ class GpuSimulator implements Simulator {
       0,
     ]);
     new Float32Array(updateParams)[2] = 1 / this.fixedPointScale;
-    const updateUniform = this.#buffer(
+    const updateUniform = this.#memory.buffer(
       "update_params",
       32,
       GPUBufferUsage.UNIFORM,
       new Uint32Array(updateParams),
     );
-    const deliverUniform = this.#buffer(
+    const deliverUniform = this.#memory.buffer(
       "deliver_params",
       32,
       GPUBufferUsage.UNIFORM,
@@ -494,7 +472,7 @@ class GpuSimulator implements Simulator {
         ? Math.round(pop.poisson.weight * this.fixedPointScale)
         : 0;
     });
-    const popBuffer = this.#buffer(
+    const popBuffer = this.#memory.buffer(
       "pop_params",
       64 * MAX_POPULATIONS,
       GPUBufferUsage.UNIFORM,
@@ -502,15 +480,19 @@ class GpuSimulator implements Simulator {
     );
     for (let b = 0; b < 2; b++) {
       this.#staging.push({
-        counters: this.#buffer(`counters_staging_${b}`, 32, GPUBufferUsage.MAP_READ),
+        counters: this.#memory.buffer(`counters_staging_${b}`, 32, GPUBufferUsage.MAP_READ),
         record: this.#recordCapacity > 1
-          ? this.#buffer(`record_staging_${b}`, 8 * this.#recordCapacity, GPUBufferUsage.MAP_READ)
+          ? this.#memory.buffer(
+            `record_staging_${b}`,
+            8 * this.#recordCapacity,
+            GPUBufferUsage.MAP_READ,
+          )
           : null,
       });
     }
     const features = { currents: plan.currents.length > 0, facilitation: plan.hasFacilitation };
     const extras = features.currents || features.facilitation;
-    const stim = features.currents ? this.#buffer("stim", 16 * (n / 4), STORAGE) : null;
+    const stim = features.currents ? this.#memory.buffer("stim", 16 * (n / 4), STORAGE) : null;
     const stpParams = features.facilitation ? this.#facilitationBuffers() : null;
     const currentResources = features.currents ? this.#currentResources() : null;
     this.phases.prepare += (performance.now() - t0) / 1000;
@@ -578,12 +560,19 @@ class GpuSimulator implements Simulator {
         ...(extras
           ? [
             // Variants bind all three; an unused one gets a 16-byte placeholder.
-            { binding: 10, resource: { buffer: stim ?? this.#buffer("no_stim", 16, STORAGE) } },
-            { binding: 11, resource: { buffer: this.#stp ?? this.#buffer("no_stp", 16, STORAGE) } },
+            {
+              binding: 10,
+              resource: { buffer: stim ?? this.#memory.buffer("no_stim", 16, STORAGE) },
+            },
+            {
+              binding: 11,
+              resource: { buffer: this.#stp ?? this.#memory.buffer("no_stp", 16, STORAGE) },
+            },
             {
               binding: 12,
               resource: {
-                buffer: stpParams ?? this.#buffer("no_stp_params", 16, GPUBufferUsage.UNIFORM),
+                buffer: stpParams ??
+                  this.#memory.buffer("no_stp_params", 16, GPUBufferUsage.UNIFORM),
               },
             },
           ]
@@ -619,7 +608,7 @@ class GpuSimulator implements Simulator {
           : []),
       ],
     });
-    await this.#finish();
+    await this.#memory.finish();
     this.phases.prepare += (performance.now() - t0) / 1000;
   }
 
@@ -643,8 +632,8 @@ class GpuSimulator implements Simulator {
         stateF[4 * (nodes.first[p] + k) + 1] = f.x0;
       }
     });
-    this.#stp = this.#buffer("stp", state.byteLength, STORAGE | COPY_SRC, stateF);
-    return this.#buffer("stp_params", params.byteLength, GPUBufferUsage.UNIFORM, params);
+    this.#stp = this.#memory.buffer("stp", state.byteLength, STORAGE | COPY_SRC, stateF);
+    return this.#memory.buffer("stp_params", params.byteLength, GPUBufferUsage.UNIFORM, params);
   }
 
   /** Uniforms, per-target delays and grids of the current generators (current.wgsl). */
@@ -657,7 +646,7 @@ class GpuSimulator implements Simulator {
       for (let local = 0; local < gen.size; local++) delayWords.push(currentDelaySteps(gen, local));
       return base;
     });
-    const delays = this.#buffer(
+    const delays = this.#memory.buffer(
       "current_delays",
       4 * Math.max(1, delayWords.length),
       STORAGE,
@@ -683,7 +672,7 @@ class GpuSimulator implements Simulator {
       const groups = Math.ceil(quads / WORKGROUP);
       const gridX = Math.min(maxDim, groups);
       return {
-        params: this.#buffer(`current_params_${g}`, 48, GPUBufferUsage.UNIFORM, u),
+        params: this.#memory.buffer(`current_params_${g}`, 48, GPUBufferUsage.UNIFORM, u),
         delays,
         grid: [gridX, Math.ceil(groups / gridX)] as [number, number],
       };
@@ -723,7 +712,7 @@ class GpuSimulator implements Simulator {
 
   /** Throws unless the connect kernel reports `expected` work items completed in total. */
   async #checkProgress(progress: GPUBuffer, expected: number, what: string): Promise<void> {
-    const done = new Uint32Array(await this.#read(progress, 4))[0];
+    const done = new Uint32Array(await this.#memory.read(progress, 4))[0];
     if (done !== expected % 2 ** 32) {
       throw new Error(
         `${what}: the device completed ${done} of ${expected} work items. Software adapters ` +
@@ -732,29 +721,6 @@ class GpuSimulator implements Simulator {
           `fixed_total_number / fixed_indegree with multapses)`,
       );
     }
-  }
-
-  #release(buffer: GPUBuffer): void {
-    const i = this.#buffers.indexOf(buffer);
-    if (i >= 0) this.#buffers.splice(i, 1);
-    this.deviceBytes -= buffer.size;
-    buffer.destroy();
-  }
-
-  async #read(source: GPUBuffer, size: number, offset = 0): Promise<ArrayBuffer> {
-    const staging = this.#device.createBuffer({
-      size: Math.ceil(size / 4) * 4,
-      usage: GPUBufferUsage.MAP_READ | COPY_DST,
-    });
-    const encoder = this.#device.createCommandEncoder();
-    encoder.copyBufferToBuffer(source, offset, staging, 0, staging.size);
-    this.#device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const copy = staging.getMappedRange().slice(0, size);
-    staging.unmap();
-    staging.destroy();
-    this.#gpu.check();
-    return copy;
   }
 
   #submitBatch(
@@ -891,7 +857,7 @@ class GpuSimulator implements Simulator {
     const mask = 2 ** bits.targetBits - 1;
     let at = 0;
     for (let c = 0; c < this.#chunks.length; c++) {
-      const words = new Uint32Array(await this.#read(this.#chunks[c], 8 * layout.sizes[c]));
+      const words = new Uint32Array(await this.#memory.read(this.#chunks[c], 8 * layout.sizes[c]));
       for (let i = 0; i < layout.sizes[c]; i++) {
         targets[at] = nodes.networkId[words[2 * i] & mask];
         // The modulo drops the facilitation flag (bit 31) where there is one.
@@ -916,7 +882,7 @@ class GpuSimulator implements Simulator {
   async state(): Promise<NeuronState> {
     const nodes = this.#nodes;
     const n = nodes.size;
-    const f = new Float32Array(await this.#read(this.#neurons, 16 * n));
+    const f = new Float32Array(await this.#memory.read(this.#neurons, 16 * n));
     const count = nodes.deviceId.length;
     const out: NeuronState = {
       v: new Float64Array(count),
@@ -943,7 +909,7 @@ class GpuSimulator implements Simulator {
       tLastMs: new Float64Array(count).fill(NaN),
     };
     if (!this.#stp) return out;
-    const words = await this.#read(this.#stp, 16 * this.#nodes.size);
+    const words = await this.#memory.read(this.#stp, 16 * this.#nodes.size);
     const f = new Float32Array(words);
     const u = new Uint32Array(words);
     for (let i = 0; i < count; i++) {
@@ -959,8 +925,7 @@ class GpuSimulator implements Simulator {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const b of this.#buffers) b.destroy();
-    this.#buffers = [];
+    this.#memory.destroyAll();
     if (this.#owns) this.#gpu.close();
   }
 }
