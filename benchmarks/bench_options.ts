@@ -2,7 +2,10 @@
 import { parseArgs } from "node:util";
 
 /** Models `deno task bench` can run. */
-export const BENCH_MODELS = ["microcircuit"] as const;
+export const BENCH_MODELS = ["microcircuit", "rewiring"] as const;
+
+/** Sizes of the rewiring model: spec §6 (CI, N = 20 000, C = 1000) or §1.2 (full). */
+export const REWIRING_SIZES = ["ci", "full"] as const;
 
 /** Validated options of one `deno task bench` invocation. */
 export interface BenchOptions {
@@ -21,7 +24,26 @@ export interface BenchOptions {
   saveSpikes: boolean;
   stepsPerBatch: number;
   help: boolean;
+  /** Rewiring model only: "ci" (spec §6) or "full" (spec §1.2). */
+  size: (typeof REWIRING_SIZES)[number];
+  /** Rewiring model only: T, the number of training patterns. */
+  patterns: number;
+  /** Rewiring model only: r, patterns between rewirings (0 = none). */
+  rewiringPeriod: number;
 }
+
+/** Flags only the microcircuit takes (rejected with --model rewiring). */
+const MICROCIRCUIT_ONLY = [
+  "scale",
+  "k-scale",
+  "t-presim",
+  "t-sim",
+  "drive",
+  "steps-per-batch",
+  "save-spikes",
+] as const;
+/** Flags only the rewiring model takes (rejected with --model microcircuit). */
+const REWIRING_ONLY = ["size", "patterns", "rewiring-period"] as const;
 
 /** A bad flag: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -53,6 +75,12 @@ Flags:
   --steps-per-batch N   time steps per command buffer (default 1000)
   --json                print each run's result as one JSON object on the last line of stdout
   --help                show this text
+
+Rewiring model (--model rewiring; the microcircuit flags above are rejected with it):
+  --size ci|full        ci: spec §6 (N1 = N2 = 20 000, C = 1000, no noise); full: spec §1.2
+                        (N = 100 000, C = 5000), refused when the estimate does not fit (default ci)
+  --patterns T          training patterns, integer in [1, 1000000] (default 1000)
+  --rewiring-period r   patterns between rewirings, integer in [0, 1000000], 0 = none (default 100)
 `;
 
 function numberFlag(
@@ -106,6 +134,9 @@ export function parseBenchArgs(args: string[]): BenchOptions {
           "save-spikes": { type: "boolean", default: false },
           "steps-per-batch": { type: "string" },
           help: { type: "boolean", default: false },
+          size: { type: "string" },
+          patterns: { type: "string" },
+          "rewiring-period": { type: "string" },
         },
       } as Parameters<typeof parseArgs>[0] & { allowNegative: boolean },
     );
@@ -115,6 +146,28 @@ export function parseBenchArgs(args: string[]): BenchOptions {
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const str = (k: string) => v[k] as string | undefined;
   const model = choice("model", str("model"), BENCH_MODELS);
+  const given = (k: string) => v[k] !== undefined && v[k] !== false;
+  const foreign = (model === "rewiring" ? MICROCIRCUIT_ONLY : REWIRING_ONLY).filter(given);
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `${foreign.map((f) => `--${f}`).join(", ")}: not a flag of --model ${model} (see --help)`,
+    );
+  }
+  const size = choice("size", str("size"), REWIRING_SIZES);
+  const patterns = numberFlag(
+    "patterns",
+    str("patterns"),
+    1000,
+    (x) => Number.isInteger(x) && x >= 1 && x <= 1_000_000,
+    "an integer in [1, 1000000]",
+  );
+  const rewiringPeriod = numberFlag(
+    "rewiring-period",
+    str("rewiring-period"),
+    100,
+    (x) => Number.isInteger(x) && x >= 0 && x <= 1_000_000,
+    "an integer in [0, 1000000]",
+  );
   const scale = numberFlag(
     "scale",
     str("scale"),
@@ -184,5 +237,8 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     saveSpikes: v["save-spikes"] as boolean,
     stepsPerBatch,
     help: v.help as boolean,
+    size,
+    patterns,
+    rewiringPeriod,
   };
 }

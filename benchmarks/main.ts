@@ -7,6 +7,7 @@ import { reportRunError } from "./cli_errors.ts";
 import { BENCH_HELP, type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
 import { appendToHistory, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
+import { formatRewiringSummary, runRewiring } from "./run_rewiring.ts";
 import { formatSummary } from "./summary.ts";
 
 /** Runs the bench CLI with `args`; returns the exit code. */
@@ -39,6 +40,16 @@ export async function benchMain(args: string[]): Promise<number> {
     Deno.stderr.writeSync(encoder.encode(doneMs >= totalMs ? line + "\n" : line));
   };
   try {
+    if (options.model === "rewiring") {
+      for (let i = 0; i < options.repeat; i++) {
+        const result = await runRewiring(options, { repeatIndex: i, log: (m) => console.error(m) });
+        const path = await writeResult(options.out, result);
+        const historyPath = appendToHistory(options.out, result);
+        say(formatRewiringSummary(result, { result: path, history: historyPath }));
+        if (options.json) console.log(JSON.stringify(result));
+      }
+      return 0;
+    }
     for (let i = 0; i < options.repeat; i++) {
       const { result, spikes } = await runMicrocircuit(options, {
         repeatIndex: i,
@@ -64,6 +75,10 @@ export async function benchMain(args: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
     return reportRunError(e);
   }
 }
