@@ -191,9 +191,22 @@ async function gunzipIfNeeded(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Arra
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-async function readVerifiedJson(relativePath: string, options: ReferenceOptions): Promise<unknown> {
+/**
+ * Reads a verified reference file as text, gunzipped when it is gzip-compressed.
+ *
+ * @param relativePath path inside the reference directory
+ * @param options the reference directory
+ */
+export async function readVerifiedText(
+  relativePath: string,
+  options: ReferenceOptions = {},
+): Promise<string> {
   const bytes = await gunzipIfNeeded(await readVerifiedFile(relativePath, options));
-  return JSON.parse(new TextDecoder().decode(bytes));
+  return new TextDecoder().decode(bytes);
+}
+
+async function readVerifiedJson(relativePath: string, options: ReferenceOptions): Promise<unknown> {
+  return JSON.parse(await readVerifiedText(relativePath, options));
 }
 
 /**
