@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 
 /** Models `deno task bench` can run. */
-export const BENCH_MODELS = ["microcircuit", "rewiring"] as const;
+export const BENCH_MODELS = ["microcircuit", "rewiring", "working_memory"] as const;
 
 /** Sizes of the rewiring model: spec §6 (CI, N = 20 000, C = 1000) or §1.2 (full). */
 export const REWIRING_SIZES = ["ci", "full"] as const;
@@ -30,6 +30,8 @@ export interface BenchOptions {
   patterns: number;
   /** Rewiring model only: r, patterns between rewirings (0 = none). */
   rewiringPeriod: number;
+  /** Working-memory model only: background regime (spec §3.3). */
+  regime: "A" | "B" | "C";
 }
 
 /** Flags only the microcircuit takes (rejected with --model rewiring). */
@@ -42,8 +44,19 @@ const MICROCIRCUIT_ONLY = [
   "steps-per-batch",
   "save-spikes",
 ] as const;
-/** Flags only the rewiring model takes (rejected with --model microcircuit). */
+/** Flags only the rewiring model takes (rejected with the other models). */
 const REWIRING_ONLY = ["size", "patterns", "rewiring-period"] as const;
+/** Flags only the working-memory model takes (rejected with the other models). */
+const WORKING_MEMORY_ONLY = ["regime"] as const;
+/** Flags each model rejects. */
+const FOREIGN_FLAGS: Record<(typeof BENCH_MODELS)[number], readonly string[]> = {
+  microcircuit: [...REWIRING_ONLY, ...WORKING_MEMORY_ONLY],
+  rewiring: [...MICROCIRCUIT_ONLY, ...WORKING_MEMORY_ONLY],
+  // The working-memory protocol has no presimulation; --t-sim sets its length (≥ 6000 ms).
+  working_memory: [...MICROCIRCUIT_ONLY.filter((f) => f !== "t-sim"), ...REWIRING_ONLY],
+};
+/** Default and shortest run of the working-memory protocol (ms): the NEST reference's 7 s. */
+export const WORKING_MEMORY_T_SIM = { default: 7000, min: 6000, max: 60000 } as const;
 
 /** A bad flag: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -81,6 +94,12 @@ Rewiring model (--model rewiring; the microcircuit flags above are rejected with
                         (N = 100 000, C = 5000), refused when the estimate does not fit (default ci)
   --patterns T          training patterns, integer in [1, 1000000] (default 1000)
   --rewiring-period r   patterns between rewirings, integer in [0, 1000000], 0 = none (default 100)
+
+Working-memory model (--model working_memory, Tiddia et al. 2022, h = 0.05 ms, 10 000 neurons;
+the default protocol: spontaneous period, cue to population 0 at 3000 ms, offset at 5200 ms):
+  --regime A|B|C        background regime (default B); A adds the readout at 4100 ms
+  --t-sim MS            protocol length, integer in [6000, 60000] (default 7000, as NEST's runs)
+  (--scale, --k-scale, --t-presim, --drive, --steps-per-batch, --save-spikes are rejected)
 `;
 
 function numberFlag(
@@ -137,6 +156,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
           size: { type: "string" },
           patterns: { type: "string" },
           "rewiring-period": { type: "string" },
+          regime: { type: "string" },
         },
       } as Parameters<typeof parseArgs>[0] & { allowNegative: boolean },
     );
@@ -147,7 +167,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
   const str = (k: string) => v[k] as string | undefined;
   const model = choice("model", str("model"), BENCH_MODELS);
   const given = (k: string) => v[k] !== undefined && v[k] !== false;
-  const foreign = (model === "rewiring" ? MICROCIRCUIT_ONLY : REWIRING_ONLY).filter(given);
+  const foreign = FOREIGN_FLAGS[model].filter(given);
   if (foreign.length > 0) {
     throw new UsageError(
       `${foreign.map((f) => `--${f}`).join(", ")}: not a flag of --model ${model} (see --help)`,
@@ -189,13 +209,23 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     (x) => x >= 0 && x <= 1e7,
     "a number of ms in [0, 1e7]",
   );
-  const tSimMs = numberFlag(
-    "t-sim",
-    str("t-sim"),
-    1000,
-    (x) => x > 0 && x <= 1e7,
-    "a number of ms in (0, 1e7]",
-  );
+  const wm = WORKING_MEMORY_T_SIM;
+  const tSimMs = model === "working_memory"
+    ? numberFlag(
+      "t-sim",
+      str("t-sim"),
+      wm.default,
+      (x) => Number.isInteger(x) && x >= wm.min && x <= wm.max,
+      `an integer number of ms in [${wm.min}, ${wm.max}] for the working-memory protocol`,
+    )
+    : numberFlag(
+      "t-sim",
+      str("t-sim"),
+      1000,
+      (x) => x > 0 && x <= 1e7,
+      "a number of ms in (0, 1e7]",
+    );
+  const regime = choice("regime", str("regime"), ["B", "A", "C"] as const);
   const seed = numberFlag(
     "seed",
     str("seed"),
@@ -240,5 +270,6 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     size,
     patterns,
     rewiringPeriod,
+    regime,
   };
 }

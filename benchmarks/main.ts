@@ -8,6 +8,7 @@ import { BENCH_HELP, type BenchOptions, parseBenchArgs, UsageError } from "./ben
 import { appendToHistory, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
 import { formatRewiringSummary, runRewiring } from "./run_rewiring.ts";
+import { formatWorkingMemorySummary, runWorkingMemory } from "./run_working_memory.ts";
 import { formatSummary } from "./summary.ts";
 
 /** Runs the bench CLI with `args`; returns the exit code. */
@@ -40,6 +41,24 @@ export async function benchMain(args: string[]): Promise<number> {
     Deno.stderr.writeSync(encoder.encode(doneMs >= totalMs ? line + "\n" : line));
   };
   try {
+    if (options.model === "working_memory") {
+      for (let i = 0; i < options.repeat; i++) {
+        const { result } = await runWorkingMemory({
+          regime: options.regime,
+          seed: options.seed,
+          backend: options.backend,
+          tSimMs: options.tSimMs,
+          repeatIndex: i,
+          log: (m) => console.error(m),
+          onProgress: (done, total, wall) => onProgress("simulate", done, total, wall),
+        });
+        const path = await writeResult(options.out, result);
+        const historyPath = appendToHistory(options.out, result);
+        say(formatWorkingMemorySummary(result, { result: path, history: historyPath }));
+        if (options.json) console.log(JSON.stringify(result));
+      }
+      return 0;
+    }
     if (options.model === "rewiring") {
       for (let i = 0; i < options.repeat; i++) {
         const result = await runRewiring(options, { repeatIndex: i, log: (m) => console.error(m) });

@@ -34,6 +34,7 @@ import {
 import type { MetricVerdict, SessionVerdict } from "./regression.ts";
 import type { ReportModel, ValidationEntry } from "./report_model.ts";
 import { axisLabels, summaryRows } from "./summary_rows.ts";
+import { workingMemorySection } from "./working_memory_section.ts";
 
 /** The page's own script and stylesheet (reports/client/). */
 export interface ClientAssets {
@@ -500,6 +501,7 @@ export function renderReport(model: ReportModel, assets: ClientAssets): string {
     trendsSection(model, charts),
     validationSection(model, charts),
     activitySection(model, charts),
+    workingMemorySection(model.workingMemory, (spec, text) => charts.figure(spec, text)),
     environmentSection(model),
     notesSection(model),
     "</main>",

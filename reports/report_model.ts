@@ -29,6 +29,7 @@ import {
   validatedRunIds,
 } from "./regression.ts";
 import { loadVendorScripts, type VendorScript } from "./vendor_scripts.ts";
+import { collectWorkingMemory, type WorkingMemoryReport } from "./working_memory_section.ts";
 
 /** One configuration's runs over time and the rule applied to each of its sessions. */
 export interface Trend {
@@ -94,6 +95,8 @@ export interface ReportModel {
   validationsInFull: number;
   /** Activity of the newest run with a spike file, per model, scale and drive. */
   activity: ActivityEntry[];
+  /** Working-memory runs and verdict, or null when the history has none. */
+  workingMemory: WorkingMemoryReport | null;
   /** Things the report could not show, and why. */
   warnings: string[];
   /** Chart libraries to inline. */
@@ -252,8 +255,14 @@ export async function collectReport(
   }
 
   const runById = new Map(allRuns.map((r) => [r.id, r]));
-  const validationRows = allValidations.filter((v) => !since || v.timestamp >= since);
-  const newestIds = new Set(regression.validations.map((v) => v.validationId));
+  // Working-memory verdicts have their own section (reports/working_memory_section.ts).
+  const validationRows = allValidations.filter((v) =>
+    (!since || v.timestamp >= since) && v.model !== "working_memory"
+  );
+  const shownValidationIds = new Set(validationRows.map((v) => v.id));
+  const newestIds = new Set(
+    regression.validations.map((v) => v.validationId).filter((id) => shownValidationIds.has(id)),
+  );
   const ordered = [
     ...validationRows.filter((v) => newestIds.has(v.id)).reverse(),
     ...validationRows.filter((v) => !newestIds.has(v.id)).reverse(),
@@ -326,6 +335,10 @@ export async function collectReport(
     validations,
     validationsInFull: newestIds.size,
     activity,
+    workingMemory: await collectWorkingMemory(
+      runs,
+      allValidations.filter((v) => !since || v.timestamp >= since),
+    ),
     warnings,
     vendor: await loadVendorScripts(),
   };

@@ -169,3 +169,50 @@ export async function writeSyntheticHistory(
   }
   return runs;
 }
+
+/**
+ * A working-memory record built from NEST's stored spike file of `regime` (real activity, not
+ * an engine run) on top of a synthetic result, with the analysis and raster the bench stores.
+ *
+ * @param regime "A", "B" or "C" (C uses seed 143202464)
+ * @param overrides fields to set
+ */
+export async function nestWorkingMemoryRecord(
+  regime: "A" | "B" | "C",
+  overrides: Partial<BenchResult> = {},
+): Promise<BenchResult> {
+  const { loadReferenceSpikes } = await import("../validation/working_memory_reference.ts");
+  const { analyzeWorkingMemory } = await import("../validation/working_memory_analysis.ts");
+  const { describeBehaviour } = await import("../validation/working_memory_checks.ts");
+  const seed = regime === "C" ? "143202464" : "143202461";
+  const groups = await loadReferenceSpikes({ regime, seed });
+  const analysis = analyzeWorkingMemory(groups, {
+    regime,
+    stp: { U: 0.19, tauF: 1500, tauD: 200 },
+    endMs: 7000,
+  });
+  const raster = { pop: [] as number[], neuron: [] as number[], t_ms: [] as number[] };
+  groups.forEach((g, k) => {
+    g.timesMs.forEach((t, i) => {
+      if (g.ids[i] >= 40) return;
+      raster.pop.push(k);
+      raster.neuron.push(g.ids[i]);
+      raster.t_ms.push(t);
+    });
+  });
+  return {
+    ...syntheticRun({
+      model: "working_memory",
+      drive: `noise (regime ${regime})`,
+      scale: 1,
+      k_scale: 1,
+      t_presim_ms: 0,
+      t_sim_ms: 7000,
+      ...overrides,
+    }),
+    regime,
+    working_memory: analysis,
+    raster,
+    behaviour: describeBehaviour(analysis),
+  } as BenchResult;
+}
