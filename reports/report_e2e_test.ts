@@ -9,7 +9,7 @@ import { chromium, type Page } from "playwright-core";
 import { ingestFolder } from "../benchmarks/ingest.ts";
 import { History } from "../benchmarks/results_store.ts";
 import { buildReport } from "./build_report.ts";
-import { writeSyntheticHistory } from "./test_util.ts";
+import { nestWorkingMemoryRecord, writeSyntheticHistory } from "./test_util.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -245,6 +245,60 @@ Deno.test({
             "RTF of each run",
             "regression",
           ]);
+        },
+      );
+      assertAllDrawn(check);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "the working-memory section renders in Chromium: raster, rates, u/x per regime, verdict",
+  ignore: !haveChromium,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "spikebench-e2e-" });
+    try {
+      const { judgeWorkingMemory } = await import("../validation/working_memory_checks.ts");
+      const { loadWorkingMemoryReference } = await import(
+        "../validation/working_memory_reference.ts"
+      );
+      const history = new History(`${dir}/history.sqlite`);
+      const runs = [];
+      for (const regime of ["A", "B", "C"] as const) {
+        const run = await nestWorkingMemoryRecord(regime);
+        history.addRun(run);
+        runs.push(run as unknown as { id: string; regime: "A" | "B" | "C"; working_memory: never });
+      }
+      const verdict = judgeWorkingMemory(
+        runs.map((r) => ({ regime: r.regime, seed: "1", analysis: r.working_memory })),
+        await loadWorkingMemoryReference(),
+      );
+      history.addValidation({
+        id: "wm_validation",
+        run_id: runs.map((r) => r.id).join(","),
+        timestamp: new Date().toISOString(),
+        model: "working_memory",
+        scale: 1,
+        passed: verdict.pass,
+        verdict,
+      });
+      history.close();
+      const built = await buildReport(`${dir}/history.sqlite`, { out: `${dir}/index.html` });
+      const check = await openReport(
+        built.path,
+        `${ARTIFACTS}/report_working_memory.png`,
+        async (page) => {
+          const count = (selector: string) =>
+            page.evaluate(`document.querySelectorAll(${JSON.stringify(selector)}).length`);
+          assert.equal(await count("#working-memory article"), 4);
+          assert.equal(await count("#working-memory canvas"), 9);
+          assert.ok(Number(await count("#working-memory table.wm-checks tbody tr")) > 30);
+          // The microcircuit validation section does not list the working-memory verdict.
+          assert.equal(await count("#validation article"), 0);
         },
       );
       assertAllDrawn(check);
