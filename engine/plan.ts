@@ -400,6 +400,50 @@ export function currentDelaySteps(gen: CurrentPlan, local: number): number {
 }
 
 /**
+ * The update steps [first, end) in which current generator `gen` can add to a target whose
+ * delay (steps) lies in [minDelay, maxDelay]: the value used in step n is the one emitted for
+ * m = n − delay − 1, and the generator emits for startStep ≤ m < stopStep. [0, 0) for an empty
+ * window; `end` is Infinity for an open one.
+ */
+export function currentReach(
+  gen: CurrentPlan,
+  minDelay: number,
+  maxDelay: number,
+): [number, number] {
+  if (!(gen.startStep < gen.stopStep)) return [0, 0];
+  return [gen.startStep + minDelay + 1, gen.stopStep + maxDelay + 1];
+}
+
+/** A maximal run of update steps [first, end) in which the same current generators can add input. */
+export interface CurrentEpoch {
+  first: number;
+  /** Exclusive; Infinity for the last epoch of open windows. */
+  end: number;
+  /** Indices (into `reaches`) of the generators that can, ascending. */
+  active: number[];
+}
+
+/**
+ * Splits the update steps at every boundary of `reaches` (one [first, end) per generator, see
+ * `currentReach`) into epochs with the same set of reachable generators; only epochs with at
+ * least one are returned, in step order. In the steps between them no generator adds input.
+ */
+export function currentEpochs(reaches: [number, number][]): CurrentEpoch[] {
+  const live = reaches.filter(([a, b]) => a < b);
+  const cuts = [...new Set(live.flat())].sort((x, y) => x - y);
+  const out: CurrentEpoch[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const [first, end] = [cuts[i], cuts[i + 1]];
+    const active: number[] = [];
+    reaches.forEach(([a, b], g) => {
+      if (a < b && a <= first && end <= b) active.push(g);
+    });
+    if (active.length > 0) out.push({ first, end, active });
+  }
+  return out;
+}
+
+/**
  * The current (pA) generator `gen` emitted for update step `at.step` to neuron `at.local` of its
  * target population: mean + std·ξ, ξ a Box–Muller normal from one Philox call with counter
  * (local index, redraw block), 0 outside the generator's window. The neuron applies it in step

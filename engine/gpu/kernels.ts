@@ -116,7 +116,7 @@ export function updateSource(poissonSlots: number, features: KernelFeatures = {}
   return parts.join("\n");
 }
 
-/** WGSL of the current-generator kernel (one dispatch per generator and step). */
+/** WGSL of the current-generator kernel (one dispatch for all generators per step). */
 export function currentSource(): string {
   return `${PHILOX}\n${CURRENT}`;
 }
