@@ -66,15 +66,26 @@ Deno.test({
     const net = () => buildWorkingMemory({ ...SMALL, cues: [{ population: 0, onsetMs: 20 }] });
     const cpu = await createSimulator(net().network, { backend: "cpu" });
     const gpu = await build(net().network, "webgpu");
-    await cpu.run(100);
-    await gpu.run(100);
-    const [a, b] = [cpu.takeSpikes(), gpu.takeSpikes()];
-    assert.ok(a.steps.length > 200, `too few spikes to compare: ${a.steps.length}`);
-    assert.deepEqual(b.steps, a.steps);
-    assert.deepEqual(b.neurons, a.neurons);
-    // f32 (WebGPU) against float64 (CPU) facilitation state.
-    const [fc, fg] = [await cpu.facilitationState!(), await gpu.facilitationState!()];
-    for (let i = 0; i < 800; i++) assert.ok(Math.abs(fg.u[i] - fc.u[i]) < 1e-5, `u of ${i}`);
+    // Every 20 ms: the same spikes so far, and the same u, x, t_last per neuron (the u·x
+    // sequence each neuron transmits), f32 on WebGPU against float64 on the CPU.
+    let spikes = 0, facilitated = 0;
+    for (let t = 20; t <= 100; t += 20) {
+      await cpu.run(20);
+      await gpu.run(20);
+      const [a, b] = [cpu.takeSpikes(), gpu.takeSpikes()];
+      assert.deepEqual(b.steps, a.steps, `spike steps up to ${t} ms`);
+      assert.deepEqual(b.neurons, a.neurons, `spiking neurons up to ${t} ms`);
+      spikes += a.steps.length;
+      const [fc, fg] = [await cpu.facilitationState!(), await gpu.facilitationState!()];
+      for (let i = 0; i < 800; i++) {
+        assert.equal(fg.tLastMs[i], fc.tLastMs[i], `t_last of ${i} at ${t} ms`);
+        assert.ok(Math.abs(fg.u[i] - fc.u[i]) < 1e-5, `u of ${i} at ${t} ms`);
+        assert.ok(Math.abs(fg.x[i] - fc.x[i]) < 1e-5, `x of ${i} at ${t} ms`);
+        if (fc.tLastMs[i] > 0) facilitated++;
+      }
+    }
+    assert.ok(spikes > 200, `too few spikes to compare: ${spikes}`);
+    assert.ok(facilitated > 100, `too few facilitated neurons to compare: ${facilitated}`);
     cpu.close();
     gpu.close();
   },
