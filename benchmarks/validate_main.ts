@@ -11,12 +11,16 @@ import { type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.t
 import { reportRunError } from "./cli_errors.ts";
 import { appendToHistory, History, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
+import { validateRewiringMain } from "./validate_rewiring.ts";
+import { validateWorkingMemoryMain } from "./validate_working_memory.ts";
 import { candidateDistributions } from "../reports/distributions.ts";
 import type { PopulationSpikes } from "../validation/spike_statistics.ts";
 
 const HELP =
   `Usage: deno task validate [--scale 0.1|1] [--seeds 1,2,3] [--t-sim MS] [--backend webgpu|cpu]
        deno task validate --spikes PATH [--spikes PATH ...] [--scale 0.1|1]
+       deno task validate --model rewiring [...]   (see --model rewiring --help)
+       deno task validate --model working_memory [...]   (see --model working_memory --help)
 
 Without --spikes: runs the microcircuit on the engine once per seed (500 ms presimulation,
 then --t-sim, default 10000 ms as the NEST reference), stores each run like \`deno task bench\`,
@@ -75,8 +79,24 @@ function storeVerdict(
   }
 }
 
+/** The value of `--model` in `args` (either spelling) and the other arguments. */
+function modelFlag(args: string[]): { value: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--model") value = args[++i] ?? "";
+    else if (args[i].startsWith("--model=")) value = args[i].slice("--model=".length);
+    else rest.push(args[i]);
+  }
+  return { value, rest };
+}
+
 /** Runs the validate CLI; returns the exit code. */
 export async function validateMain(args: string[]): Promise<number> {
+  const model = modelFlag(args);
+  if (model.value === "rewiring") return await validateRewiringMain(args);
+  if (model.value === "working_memory") return await validateWorkingMemoryMain(args);
+  if (model.value === "microcircuit") args = model.rest;
   if (args.includes("--spikes")) return await validateFiles(args);
   let options: BenchOptions;
   let seeds: number[];
