@@ -35,6 +35,7 @@ import type { MetricVerdict, SessionVerdict } from "./regression.ts";
 import type { ReportModel, ValidationEntry } from "./report_model.ts";
 import { axisLabels, summaryRows } from "./summary_rows.ts";
 import { workingMemorySection } from "./working_memory_section.ts";
+import { rewiringSection } from "./rewiring_section.ts";
 
 /** The page's own script and stylesheet (reports/client/). */
 export interface ClientAssets {
@@ -134,7 +135,9 @@ function header(model: ReportModel): string {
   }, ${model.validations.length} validation(s).</p>
 ${banner}${warnings}
 </header>
-<nav><a href="#summary">Summary</a><a href="#performance">Performance</a><a href="#trends">Trends</a><a href="#validation">Validation</a><a href="#activity">Activity</a><a href="#environment">Environment</a><a href="#notes">Notes</a></nav>`;
+<nav><a href="#summary">Summary</a><a href="#performance">Performance</a><a href="#trends">Trends</a><a href="#validation">Validation</a><a href="#activity">Activity</a>${
+    model.rewiring ? '<a href="#rewiring">Rewiring</a>' : ""
+  }<a href="#environment">Environment</a><a href="#notes">Notes</a></nav>`;
 }
 
 function summarySection(model: ReportModel): string {
@@ -502,6 +505,7 @@ export function renderReport(model: ReportModel, assets: ClientAssets): string {
     validationSection(model, charts),
     activitySection(model, charts),
     workingMemorySection(model.workingMemory, (spec, text) => charts.figure(spec, text)),
+    rewiringSection(model.rewiring, (spec, text) => charts.figure(spec, text)),
     environmentSection(model),
     notesSection(model),
     "</main>",

@@ -307,3 +307,52 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "the rewiring section renders in Chromium: SDNR vs T chart, points and capacity tables",
+  ignore: !haveChromium,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "spikebench-e2e-" });
+    try {
+      const { syntheticRewiringRun, syntheticRewiringValidation } = await import(
+        "./rewiring_test_util.ts"
+      );
+      await writeSyntheticHistory(`${dir}/history.sqlite`, { nights: 1 });
+      const history = new History(`${dir}/history.sqlite`);
+      history.addValidation(syntheticRewiringValidation());
+      history.addRun(syntheticRewiringRun({ patterns: 1000, period: 100 }));
+      history.addRun(syntheticRewiringRun({ patterns: 2000, period: 0 }));
+      history.close();
+      const built = await buildReport(`${dir}/history.sqlite`, { out: `${dir}/index.html` });
+      const check = await openReport(
+        built.path,
+        `${ARTIFACTS}/report_rewiring.png`,
+        async (page) => {
+          const count = (selector: string) =>
+            page.evaluate(`document.querySelectorAll(${JSON.stringify(selector)}).length`);
+          assert.equal(await count("nav a[href='#rewiring']"), 1);
+          assert.equal(await count("#rewiring canvas"), 1);
+          assert.equal(await count("#rewiring table.rewiring-points tbody tr"), 6);
+          assert.equal(await count("#rewiring table.rewiring-capacity tbody tr"), 2);
+          assert.equal(await count("#rewiring table.rewiring-bench tbody tr"), 2);
+          assert.equal(await count("#validation article"), 0);
+          const datasets = await page.evaluate(`(() => {
+            const chart = Chart.getChart(document.querySelector("#rewiring canvas"));
+            return chart.data.datasets.map((d) => [d.label, d.data.length]);
+          })()`) as [string, number][];
+          assert.deepEqual(datasets.slice(0, 3), [
+            ["theory, r = 100", 80],
+            ["simulation, r = 100 (mean of 3 seeds)", 3],
+            ["± 1 std over seeds, r = 100", 9],
+          ]);
+          assert.deepEqual(datasets.at(-1), ["bench runs (one seed each)", 2]);
+        },
+      );
+      assertAllDrawn(check);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -30,6 +30,7 @@ import {
 } from "./regression.ts";
 import { loadVendorScripts, type VendorScript } from "./vendor_scripts.ts";
 import { collectWorkingMemory, type WorkingMemoryReport } from "./working_memory_section.ts";
+import { collectRewiring, type RewiringReport } from "./rewiring_section.ts";
 
 /** One configuration's runs over time and the rule applied to each of its sessions. */
 export interface Trend {
@@ -97,6 +98,8 @@ export interface ReportModel {
   activity: ActivityEntry[];
   /** Working-memory runs and verdict, or null when the history has none. */
   workingMemory: WorkingMemoryReport | null;
+  /** Rewiring verdicts and bench runs, or null when the history has none. */
+  rewiring: RewiringReport | null;
   /** Things the report could not show, and why. */
   warnings: string[];
   /** Chart libraries to inline. */
@@ -255,9 +258,10 @@ export async function collectReport(
   }
 
   const runById = new Map(allRuns.map((r) => [r.id, r]));
-  // Working-memory verdicts have their own section (reports/working_memory_section.ts).
+  // Working-memory and rewiring verdicts have their own sections (reports/working_memory_section.ts,
+  // reports/rewiring_section.ts).
   const validationRows = allValidations.filter((v) =>
-    (!since || v.timestamp >= since) && v.model !== "working_memory"
+    (!since || v.timestamp >= since) && v.model !== "working_memory" && v.model !== "rewiring"
   );
   const shownValidationIds = new Set(validationRows.map((v) => v.id));
   const newestIds = new Set(
@@ -339,6 +343,7 @@ export async function collectReport(
       runs,
       allValidations.filter((v) => !since || v.timestamp >= since),
     ),
+    rewiring: collectRewiring(runs, allValidations.filter((v) => !since || v.timestamp >= since)),
     warnings,
     vendor: await loadVendorScripts(),
   };
