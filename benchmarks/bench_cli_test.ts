@@ -61,6 +61,21 @@ Deno.test("--json prints one parsable record with every documented field", async
   deepEqual(history.runs().map((x) => x.id), [result.id]);
   history.close();
   ok(r.stderr.includes("RTF"), "the human summary goes to stderr with --json");
+  // The run ends with the HTML report built from that history, and says where it is.
+  ok(r.stderr.includes(`report       ${dir}/report.html`), r.stderr);
+  const html = await Deno.readTextFile(`${dir}/report.html`);
+  ok(html.includes(result.id), "the report shows the run");
+  ok(!/(src|href)\s*=\s*["']?(https?:)?\/\//i.test(html), "no external src/href in the report");
+});
+
+Deno.test("--no-report stores the run and builds no report", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await bench([...TINY, "--out", dir, "--no-report"]);
+  equal(r.code, 0, r.stderr);
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+  ok(names.includes("history.sqlite") && names.some((n) => n.endsWith(".json")), `${names}`);
+  ok(!names.includes("report.html"), `${names}`);
+  ok(!r.stdout.includes("report "), r.stdout);
 });
 
 Deno.test("the same seed reproduces the spike digest across runs and backends", async () => {

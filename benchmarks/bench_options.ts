@@ -22,6 +22,8 @@ export interface BenchOptions {
   out: string;
   json: boolean;
   saveSpikes: boolean;
+  /** Build the HTML report (DIR/report.html) from DIR/history.sqlite after the runs. */
+  report: boolean;
   stepsPerBatch: number;
   help: boolean;
   /** Rewiring model only: "ci" (spec §6) or "full" (spec §1.2). */
@@ -70,7 +72,8 @@ export class UsageError extends Error {
 export const BENCH_HELP = `Usage: deno task bench [flags]
 
 Builds and runs a model on the WebGPU engine, records construction time, real-time factor
-and spike statistics, writes results/<id>.json and appends to results/history.sqlite.
+and spike statistics, writes results/<id>.json, appends to results/history.sqlite and
+builds the HTML report results/report.html from that history.
 
 Flags:
   --model NAME          model to run: ${BENCH_MODELS.join(", ")} (default microcircuit)
@@ -85,6 +88,7 @@ Flags:
   --record / --no-record  record spikes (default on)
   --out DIR             results folder (default results)
   --save-spikes         also write each run's spikes to DIR/<id>.spikes.gz
+  --report / --no-report  build DIR/report.html from DIR/history.sqlite afterwards (default on)
   --steps-per-batch N   time steps per command buffer (default 1000)
   --json                print each run's result as one JSON object on the last line of stdout
   --help                show this text
@@ -151,6 +155,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
           out: { type: "string" },
           json: { type: "boolean", default: false },
           "save-spikes": { type: "boolean", default: false },
+          report: { type: "boolean", default: true },
           "steps-per-batch": { type: "string" },
           help: { type: "boolean", default: false },
           size: { type: "string" },
@@ -265,6 +270,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     out,
     json: v.json as boolean,
     saveSpikes: v["save-spikes"] as boolean,
+    report: v.report as boolean,
     stepsPerBatch,
     help: v.help as boolean,
     size,

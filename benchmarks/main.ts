@@ -10,6 +10,27 @@ import { runMicrocircuit } from "./run_microcircuit.ts";
 import { formatRewiringSummary, runRewiring } from "./run_rewiring.ts";
 import { formatWorkingMemorySummary, runWorkingMemory } from "./run_working_memory.ts";
 import { formatSummary } from "./summary.ts";
+import { buildReport } from "../reports/build_report.ts";
+
+/**
+ * Builds `<out>/report.html` from `<out>/history.sqlite` (spike files from `out`) and says
+ * where it is; returns the exit code (1 when the report failed: the runs are stored anyway).
+ */
+async function writeReport(out: string, say: (m: string) => void): Promise<number> {
+  try {
+    const built = await buildReport(`${out}/history.sqlite`, {
+      out: `${out}/report.html`,
+      spikesDirs: [out],
+    });
+    say(`report       ${built.path}  (open it in a browser)`);
+    return 0;
+  } catch (e) {
+    console.error(
+      `error: the runs are stored, but the report could not be built: ${(e as Error).message}`,
+    );
+    return 1;
+  }
+}
 
 /** Runs the bench CLI with `args`; returns the exit code. */
 export async function benchMain(args: string[]): Promise<number> {
@@ -57,7 +78,7 @@ export async function benchMain(args: string[]): Promise<number> {
         say(formatWorkingMemorySummary(result, { result: path, history: historyPath }));
         if (options.json) console.log(JSON.stringify(result));
       }
-      return 0;
+      return options.report ? await writeReport(options.out, say) : 0;
     }
     if (options.model === "rewiring") {
       for (let i = 0; i < options.repeat; i++) {
@@ -67,7 +88,7 @@ export async function benchMain(args: string[]): Promise<number> {
         say(formatRewiringSummary(result, { result: path, history: historyPath }));
         if (options.json) console.log(JSON.stringify(result));
       }
-      return 0;
+      return options.report ? await writeReport(options.out, say) : 0;
     }
     for (let i = 0; i < options.repeat; i++) {
       const { result, spikes } = await runMicrocircuit(options, {
@@ -92,7 +113,7 @@ export async function benchMain(args: string[]): Promise<number> {
       say(formatSummary(result, { result: path, history: historyPath }));
       if (options.json) console.log(JSON.stringify(result));
     }
-    return 0;
+    return options.report ? await writeReport(options.out, say) : 0;
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`error: ${e.message}`);
