@@ -100,8 +100,10 @@ export function rewiringEstimate(params: RewiringModelParams): {
   const rewirings = params.rewiringPeriod > 0
     ? Math.floor(params.trainingPatterns / params.rewiringPeriod)
     : 0;
+  // Testing visits the coding set (≈ α2·N2) and the sampled background of every tested pattern.
+  const tested = params.alpha2 + (1 - params.alpha2) / params.backgroundStride;
   const visits = params.trainingPatterns * params.alpha2 * n2c + (rewirings + 1) * n2c +
-    params.testPatterns * n2c;
+    params.testPatterns * tested * n2c;
   // Host: sources (u32) + stabilized (u8) per slot; the WebGPU path also holds u32 copies.
   const bytes = params.populationSize2 * reserve * 5;
   return { visits, bytes, seconds: visits / SOFTWARE_VISITS_PER_S };

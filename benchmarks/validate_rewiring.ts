@@ -82,6 +82,13 @@ export interface RewiringValidateOptions {
   periods: number[];
   /** n_test (capped at T per point). */
   testPatterns: number;
+  /**
+   * Background sampling stride of the test (1 = every background neuron, the spec's
+   * definition; CPU path only).
+   */
+  backgroundStride: number;
+  /** A full-size scan on a software adapter or the CPU is refused above this estimate (s). */
+  timeLimitS: number;
   /** webgpu or cpu. */
   backend: "webgpu" | "cpu";
   /** Results folder with history.sqlite. */
@@ -124,6 +131,13 @@ Flags:
   })
   --test-patterns N      tested patterns n_test, integer in [1, 1000000], capped at T (default
                          ${ci.testPatterns} at ci — spec §6 uses 200 —, ${full.testPatterns} at full)
+  --background-stride S  test statistics of the background set from every S-th background neuron
+                         (random offset per pattern; the coding set stays complete): integer in
+                         [1, 1000], 1 = the spec's definition (default); --backend cpu only
+  --time-limit MIN       refuse a full-size scan whose estimate on a software adapter or the CPU
+                         exceeds MIN minutes: number in (0, 10080] (default ${
+    SOFTWARE_LIMIT_S / 60
+  })
   --backend webgpu|cpu   webgpu: train and test on the device; cpu: models/rewiring.ts, networks
                          of one seed trained side by side and tested after each T (default webgpu)
   --out DIR              results folder with history.sqlite (default results)
@@ -204,6 +218,8 @@ export function parseRewiringValidateArgs(args: string[]): RewiringValidateOptio
         seeds: { type: "string" },
         "rewiring-period": { type: "string" },
         "test-patterns": { type: "string" },
+        "background-stride": { type: "string" },
+        "time-limit": { type: "string" },
         backend: { type: "string" },
         out: { type: "string" },
         json: { type: "boolean", default: false },
@@ -233,6 +249,26 @@ export function parseRewiringValidateArgs(args: string[]): RewiringValidateOptio
     max: 1_000_000,
   });
   const backend = oneOf("backend", str("backend"), ["webgpu", "cpu"] as const);
+  const backgroundStride = integerFlag("background-stride", str("background-stride"), 1, {
+    min: 1,
+    max: 1000,
+  });
+  if (backgroundStride > 1 && backend !== "cpu") {
+    throw new UsageError(
+      `--background-stride: got ${backgroundStride}, expected 1 with --backend webgpu ` +
+        "(the device test kernel uses every background neuron; use --backend cpu to sample)",
+    );
+  }
+  const rawLimit = str("time-limit");
+  const minutes = rawLimit === undefined ? SOFTWARE_LIMIT_S / 60 : Number(rawLimit);
+  if (
+    rawLimit !== undefined &&
+    (rawLimit.trim() === "" || !Number.isFinite(minutes) || minutes <= 0 || minutes > 10080)
+  ) {
+    throw new UsageError(
+      `--time-limit: got ${JSON.stringify(rawLimit)}, expected a number of minutes in (0, 10080]`,
+    );
+  }
   const out = str("out") ?? "results";
   if (out.trim() === "") throw new UsageError(`--out: got "", expected a folder path`);
   return {
@@ -241,6 +277,8 @@ export function parseRewiringValidateArgs(args: string[]): RewiringValidateOptio
     seeds,
     periods,
     testPatterns,
+    backgroundStride,
+    timeLimitS: minutes * 60,
     backend,
     out,
     json: values.json as boolean,
@@ -255,7 +293,9 @@ export function parseRewiringValidateArgs(args: string[]): RewiringValidateOptio
  * @param point seed, r, T (T_max on the CPU path, which tests snapshots)
  */
 export function scanModelParams(
-  options: Pick<RewiringValidateOptions, "size" | "testPatterns">,
+  options: Pick<RewiringValidateOptions, "size" | "testPatterns"> & {
+    backgroundStride?: number;
+  },
   point: { seed: number; rewiringPeriod: number; trainingPatterns: number },
 ): Partial<RewiringModelParams> {
   const base: Partial<RewiringModelParams> = options.size === "ci"
@@ -267,6 +307,7 @@ export function scanModelParams(
     testPatterns: Math.min(options.testPatterns, point.trainingPatterns),
     rewiringPeriod: point.rewiringPeriod,
     seed: point.seed,
+    backgroundStride: options.backgroundStride ?? 1,
   };
 }
 
@@ -440,12 +481,12 @@ function refuseIfTooLong(options: RewiringValidateOptions, adapter: AdapterDescr
       seconds += rewiringEstimate(params).seconds * options.seeds.length;
     }
   }
-  if (seconds > SOFTWARE_LIMIT_S) {
+  if (seconds > options.timeLimitS) {
     throw new UsageError(
       `--size full refused: ≈ ${(seconds / 3600).toFixed(1)} h estimated on ${
         adapter.backend === "cpu" ? "the CPU backend" : "a software adapter"
-      } (limit ${SOFTWARE_LIMIT_S / 60} min). Use --size ci, fewer --patterns-list or --seeds, ` +
-        "or a GPU.",
+      } (--time-limit ${options.timeLimitS / 60} min). Use --size ci, fewer --patterns-list or ` +
+        "--seeds, --backend cpu with --background-stride, a longer --time-limit, or a GPU.",
     );
   }
 }
@@ -460,6 +501,7 @@ export interface RewiringValidationRecord extends RewiringValidationVerdict {
     patterns: number[];
     periods: number[];
     testPatterns: number;
+    backgroundStride: number;
     params: RewiringModelParams;
     commit: string;
     environment: ReturnType<typeof environment>;
@@ -514,6 +556,7 @@ export async function judgeScan(
       patterns: options.patterns,
       periods: options.periods,
       testPatterns: options.testPatterns,
+      backgroundStride: options.backgroundStride,
       params,
       commit: gitCommit(),
       environment: environment(),
@@ -571,7 +614,9 @@ export async function validateRewiringMain(args: string[]): Promise<number> {
         options.patterns.join(",")
       }, r ${options.periods.join(",")}, seeds ${
         options.seeds.join(",")
-      }, n_test ${options.testPatterns}`,
+      }, n_test ${options.testPatterns}${
+        options.backgroundStride > 1 ? `, background stride ${options.backgroundStride}` : ""
+      }`,
     );
     const scan = await runRewiringScan(options, { log: (m) => console.error(m) });
     const record = await judgeScan(options, scan);

@@ -21,6 +21,8 @@ Deno.test("validate --model rewiring: a tiny CPU scan prints its verdict and sto
     "1,2",
     "--test-patterns",
     "10",
+    "--background-stride",
+    "2",
     "--out",
     dir,
     "--json",
@@ -34,6 +36,8 @@ Deno.test("validate --model rewiring: a tiny CPU scan prints its verdict and sto
   deepEqual(verdict.config.seeds, [1, 2]);
   equal(verdict.config.params.populationSize2, 20000);
   equal(verdict.config.backend, "cpu");
+  equal(verdict.config.backgroundStride, 2);
+  equal(verdict.config.params.backgroundStride, 2);
   deepEqual(
     verdict.points.map((p: { trainingPatterns: number; rewiringPeriod: number }) => [
       p.trainingPatterns,
@@ -97,6 +101,16 @@ Deno.test("validate --model rewiring: bad flags exit 2 naming the flag, before a
     [["--size", "huge"], /--size: got "huge", expected one of ci, full/],
     [["--scale", "0.1"], /Unknown option '--scale'/],
     [["--out", ""], /--out/],
+    [
+      ["--background-stride", "0"],
+      /--background-stride: got "0", expected an integer in \[1, 1000\]/,
+    ],
+    [
+      ["--background-stride", "10"],
+      /--background-stride: got 10, expected 1 with --backend webgpu/,
+    ],
+    [["--time-limit", "0"], /--time-limit: got "0", expected a number of minutes in \(0, 10080\]/],
+    [["--time-limit", "x"], /--time-limit/],
   ];
   for (const [args, message] of cases) {
     const out = args.includes("--out") ? [] : ["--out", dir];
@@ -105,6 +119,21 @@ Deno.test("validate --model rewiring: bad flags exit 2 naming the flag, before a
     match(r.stderr, message, args.join(" "));
     ok(!/adapter:/.test(r.stderr), "no device was acquired");
   }
+  deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
+});
+
+Deno.test("validate --model rewiring: a full-size scan beyond --time-limit is refused with its estimate", async () => {
+  const dir = await Deno.makeTempDir();
+  // Three seeds × T 5000 × r 100, 0 with every background neuron: ≈ 2 h on a software device.
+  const r = await runScript(MAIN, [
+    ...["--model", "rewiring", "--size", "full", "--backend", "cpu", "--patterns-list", "5000"],
+    ...["--time-limit", "60", "--out", dir],
+  ]);
+  equal(r.code, 2, r.stderr);
+  match(
+    r.stderr,
+    /--size full refused: ≈ [0-9.]+ h estimated on the CPU backend \(--time-limit 60 min\)/,
+  );
   deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
 });
 
