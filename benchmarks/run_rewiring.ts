@@ -109,12 +109,13 @@ export function rewiringEstimate(params: RewiringModelParams): {
   return { visits, bytes, seconds: visits / SOFTWARE_VISITS_PER_S };
 }
 
-const isSoftware = (a: AdapterDescription) =>
+/** True for a software adapter or the CPU path (where full-size runs are estimated first). */
+export const isSoftware = (a: AdapterDescription): boolean =>
   a.backend === "cpu" || a.isFallbackAdapter ||
   /llvmpipe|lavapipe|swiftshader|software/i.test(`${a.description} ${a.device}`);
 
 /** The theory's options (spec §1.2 parameters) taken from resolved model parameters. */
-function theoryOptions(params: RewiringModelParams): Partial<RewiringParams> {
+export function theoryOptions(params: RewiringModelParams): Partial<RewiringParams> {
   const out: Partial<RewiringParams> = {};
   for (const name of Object.keys(DEFAULT_REWIRING_PARAMS) as (keyof RewiringParams)[]) {
     (out as Record<string, unknown>)[name] = params[name];
@@ -122,7 +123,8 @@ function theoryOptions(params: RewiringModelParams): Partial<RewiringParams> {
   return out;
 }
 
-const CPU_ADAPTER: AdapterDescription = {
+/** The adapter description recorded for runs of the CPU path. */
+export const CPU_ADAPTER: AdapterDescription = {
   backend: "cpu",
   vendor: "",
   architecture: "",

@@ -37,7 +37,6 @@ import {
   REWIRING_REFERENCE_SETS,
   type RewiringReferenceSet,
 } from "../validation/rewiring_reference.ts";
-import { DEFAULT_REWIRING_PARAMS, type RewiringParams } from "../validation/rewiring_theory.ts";
 import {
   formatRewiringVerdict,
   judgeRewiringScan,
@@ -51,7 +50,7 @@ import {
 import { UsageError } from "./bench_options.ts";
 import { reportRunError } from "./cli_errors.ts";
 import { environment, gitCommit } from "./metadata.ts";
-import { rewiringEstimate } from "./run_rewiring.ts";
+import { CPU_ADAPTER, isSoftware, rewiringEstimate, theoryOptions } from "./run_rewiring.ts";
 import { History } from "./results_store.ts";
 
 /** Defaults of one size: the T grid and the number of tested patterns. */
@@ -311,28 +310,6 @@ export function scanModelParams(
   };
 }
 
-function theoryOf(params: RewiringModelParams): Partial<RewiringParams> {
-  const out: Partial<RewiringParams> = {};
-  for (const name of Object.keys(DEFAULT_REWIRING_PARAMS) as (keyof RewiringParams)[]) {
-    (out as Record<string, unknown>)[name] = params[name];
-  }
-  return out;
-}
-
-const CPU_ADAPTER: AdapterDescription = {
-  backend: "cpu",
-  vendor: "",
-  architecture: "",
-  device: "cpu",
-  description: "CPU path (models/rewiring.ts, float64)",
-  isFallbackAdapter: false,
-  limits: {},
-};
-
-const isSoftware = (a: AdapterDescription) =>
-  a.backend === "cpu" || a.isFallbackAdapter ||
-  /llvmpipe|lavapipe|swiftshader|software/i.test(`${a.description} ${a.device}`);
-
 /** Wall-clock times of a scan. */
 export interface RewiringScanTiming {
   /** The whole scan (s). */
@@ -537,7 +514,7 @@ export async function judgeScan(
   );
   const published = matchPublishedPoints(params, await publishedTables());
   const verdict = judgeRewiringScan(scan.measurements, {
-    theory: theoryOf(params),
+    theory: theoryOptions(params),
     size: options.size,
     published,
   });
