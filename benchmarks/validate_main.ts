@@ -94,6 +94,13 @@ function modelFlag(args: string[]): { value: string | undefined; rest: string[] 
 /** Runs the validate CLI; returns the exit code. */
 export async function validateMain(args: string[]): Promise<number> {
   const model = modelFlag(args);
+  const models = ["microcircuit", "working_memory", "rewiring"];
+  if (model.value !== undefined && !models.includes(model.value)) {
+    console.error(
+      `error: --model: got ${JSON.stringify(model.value)}, expected one of ${models.join(", ")}`,
+    );
+    return 2;
+  }
   if (model.value === "rewiring") return await validateRewiringMain(args);
   if (model.value === "working_memory") return await validateWorkingMemoryMain(args);
   if (model.value === "microcircuit") args = model.rest;
@@ -176,8 +183,19 @@ export async function validateMain(args: string[]): Promise<number> {
   }
 }
 
+/** Flags of engine mode that `--spikes` mode has no use for (the files are the ensemble). */
+const ENGINE_ONLY_FLAGS = ["--seeds", "--backend"];
+
 /** `--spikes` mode: delegates to validation/main.ts and stores the verdict it prints. */
 async function validateFiles(args: string[]): Promise<number> {
+  const engineOnly = args.filter((a) => ENGINE_ONLY_FLAGS.includes(a.split("=")[0]));
+  if (engineOnly.length > 0) {
+    console.error(
+      `error: ${engineOnly.map((a) => a.split("=")[0]).join(", ")}: not used with --spikes ` +
+        "(the recordings are the ensemble; without --spikes the engine runs one per seed)",
+    );
+    return 2;
+  }
   const wantsJson = args.includes("--json");
   const outIndex = args.indexOf("--out");
   const out = outIndex >= 0 ? args[outIndex + 1] : "results";
@@ -188,6 +206,10 @@ async function validateFiles(args: string[]): Promise<number> {
       if (line.startsWith("{") && line.includes('"spikebench-validation"')) {
         verdict = JSON.parse(line) as ValidationVerdict;
         if (!wantsJson) return;
+      }
+      // The error object exists for --json; without it the message on stderr says it all.
+      if (!wantsJson && line.startsWith("{") && line.includes('"spikebench-validation-error"')) {
+        return;
       }
       console.log(line);
     },

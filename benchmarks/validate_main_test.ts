@@ -20,11 +20,19 @@ Deno.test("bad validate flags exit 2 naming the flag", async () => {
     [["--backend", "cuda"], /--backend/],
     [["--t-sim", "-5"], /--t-sim/],
     [["--spikes", "/nonexistent/file.dat"], /nonexistent/],
+    [
+      ["--model", "foo"],
+      /--model: got "foo", expected one of microcircuit, working_memory, rewiring/,
+    ],
+    [["--spikes", NEST_SPIKES, "--seeds", "1"], /--seeds: not used with --spikes/],
+    [["--spikes", NEST_SPIKES, "--backend=cpu"], /--backend: not used with --spikes/],
   ];
   for (const [args, message] of cases) {
     const r = await validate(args);
     equal(r.code, 2, `${args.join(" ")}: exit ${r.code} ${r.stderr}`);
     ok(message.test(r.stderr), `${args.join(" ")}: ${r.stderr}`);
+    // Without --json nothing machine-readable goes to stdout, errors included.
+    ok(!r.stdout.includes("{"), `${args.join(" ")}: stdout ${r.stdout}`);
   }
 });
 

@@ -60,8 +60,10 @@ Options:
                       CSV with sender,time_ms columns
   --scale 0.1|1     reference ensemble: 0.1 = small (10 seeds), 1 = full (4 seeds);
                     default: inferred from the population sizes
-  --t-presim MS     discarded transient (default 500)
-  --t-sim MS        analysed time after it (default 10000, as the reference)
+  --t-presim MS     discarded transient (default: the window stored in spikebench files,
+                    else 500)
+  --t-sim MS        analysed time after it (default: as stored in spikebench files, else
+                    10000, as the reference)
   --json            also print the verdict as one JSON object on the last stdout line
   -h, --help        this text
 
@@ -117,6 +119,66 @@ function validateAgainst(
   });
 }
 
+/**
+ * The analysis window stored in spikebench files (`t_presim_ms`, `t_sim_ms` in the header
+ * metadata, written by `deno task bench --save-spikes`): the common window of every recording
+ * that has one, null when none has; a UsageError when they disagree.
+ */
+export function storedWindow(
+  recordings: { path: string; metadata: Record<string, unknown> }[],
+): { tPresimMs: number; tSimMs: number } | null {
+  let found: { tPresimMs: number; tSimMs: number; path: string } | null = null;
+  for (const { path, metadata } of recordings) {
+    const [presim, sim] = [metadata.t_presim_ms, metadata.t_sim_ms];
+    if (typeof presim !== "number" || typeof sim !== "number") continue;
+    if (found && (found.tPresimMs !== presim || found.tSimMs !== sim)) {
+      throw new UsageError(
+        `${path} was recorded with ${presim} + ${sim} ms but ${found.path} with ` +
+          `${found.tPresimMs} + ${found.tSimMs} ms; pass --t-presim and --t-sim for a common window`,
+      );
+    }
+    found ??= { tPresimMs: presim, tSimMs: sim, path };
+  }
+  return found && { tPresimMs: found.tPresimMs, tSimMs: found.tSimMs };
+}
+
+/**
+ * Refuses a recording that cannot be judged on the window [start, stop) ms: no spike in it, or
+ * a last spike so far before `stop` that the recording evidently ended early (rates would be
+ * underestimated and the verdict a false FAIL). A whole network of the microcircuit's size
+ * fires every few microseconds, so 100 ms of silence before the end means the run was shorter.
+ */
+export function requireCoverage(
+  recording: { populations: PopulationSpikes[] },
+  path: string,
+  window: { startMs: number; stopMs: number },
+): void {
+  let inside = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const p of recording.populations) {
+    for (const t of p.timesMs) {
+      if (t < first) first = t;
+      if (t > last) last = t;
+      if (t >= window.startMs && t < window.stopMs) inside++;
+    }
+  }
+  const span = Number.isFinite(first) ? `its spikes span ${first}–${last} ms` : "it has no spikes";
+  const fix = "pass --t-presim and --t-sim to match the recording";
+  if (inside === 0) {
+    throw new UsageError(
+      `${path}: no spike in the analysed window [${window.startMs}, ${window.stopMs}) ms ` +
+        `(${span}); ${fix}`,
+    );
+  }
+  if (last < window.stopMs - 100) {
+    throw new UsageError(
+      `${path}: the recording ends before the analysed window [${window.startMs}, ` +
+        `${window.stopMs}) ms does (${span}); ${fix}`,
+    );
+  }
+}
+
 function inferScale(recording: SpikeRecording, path: string): ReferenceScale {
   const total = recording.populations.reduce((n, p) => n + p.size, 0);
   if (total === 7717) return "small";
@@ -158,8 +220,10 @@ export async function runCli(
     }
     const paths = values.spikes ?? [];
     if (paths.length === 0) throw new UsageError("no --spikes PATH given (see --help)");
-    const tPresimMs = parseMs("--t-presim", values["t-presim"], { fallback: 500, positive: false });
-    const tSimMs = parseMs("--t-sim", values["t-sim"], { fallback: 10_000, positive: true });
+    const givenPresim = values["t-presim"];
+    const givenSim = values["t-sim"];
+    parseMs("--t-presim", givenPresim, { fallback: 500, positive: false });
+    parseMs("--t-sim", givenSim, { fallback: 10_000, positive: true });
     let scale: ReferenceScale | undefined;
     if (values.scale !== undefined) {
       try {
@@ -185,6 +249,23 @@ export async function runCli(
       );
       recordings.push(recording);
     }
+    // Flags first, then the window the spikebench files were recorded with, then the
+    // reference's 500 + 10 000 ms.
+    const stored = storedWindow(recordings.map((r, i) => ({ path: paths[i], ...r })));
+    const tPresimMs = parseMs("--t-presim", givenPresim, {
+      fallback: stored?.tPresimMs ?? 500,
+      positive: false,
+    });
+    const tSimMs = parseMs("--t-sim", givenSim, {
+      fallback: stored?.tSimMs ?? 10_000,
+      positive: true,
+    });
+    if (stored && (givenPresim === undefined || givenSim === undefined)) {
+      io.stdout(`window ${tPresimMs}–${tPresimMs + tSimMs} ms (as recorded)`);
+    }
+    recordings.forEach((r, i) =>
+      requireCoverage(r, paths[i], { startMs: tPresimMs, stopMs: tPresimMs + tSimMs })
+    );
     const verdict = validateAgainst(recordings.map((r) => r.populations), reference!, {
       tPresimMs,
       tSimMs,

@@ -157,6 +157,94 @@ Deno.test("bad input: small-scale spikes against the full reference", async () =
   });
 });
 
+/** NEST seed 1 with only the spikes in [0, endMs). */
+async function truncated(endMs: number): Promise<PopulationSpikes[]> {
+  return (await nestSeed1()).map((p) => {
+    const keep = [...p.timesMs.keys()].filter((k) => p.timesMs[k] < endMs);
+    return {
+      ...p,
+      senders: Uint32Array.from(keep, (k) => p.senders[k]),
+      timesMs: Float64Array.from(keep, (k) => p.timesMs[k]),
+    };
+  });
+}
+
+Deno.test("validate_spikes_window: a spikebench file is judged on the window it was recorded with", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/short.spikes.gz`;
+    const metadata = { t_presim_ms: 500, t_sim_ms: 2000 };
+    await writeSpikeFile(path, await truncated(2500), { metadata });
+    const r = await cli("--spikes", path, "--json");
+    assert.ok(r.code === 0 || r.code === 1, r.stderr.join("\n"));
+    assert.match(r.stdout.join("\n"), /window 500–2500 ms \(as recorded\)/);
+    const verdict = lastJson(r) as { window: { tStartMs: number; tStopMs: number } };
+    assert.deepEqual([verdict.window.tStartMs, verdict.window.tStopMs], [500, 2500]);
+    // Flags still win over the stored window.
+    const flagged = await cli("--spikes", path, "--t-presim", "1000", "--t-sim", "1000", "--json");
+    const w = (lastJson(flagged) as typeof verdict).window;
+    assert.deepEqual([w.tStartMs, w.tStopMs], [1000, 2000]);
+    // Two files recorded with different windows need an explicit common one.
+    const other = `${dir}/other.spikes.gz`;
+    await writeSpikeFile(other, await truncated(2500), {
+      metadata: { t_presim_ms: 500, t_sim_ms: 1500 },
+    });
+    const mixed = await cli("--spikes", path, "--spikes", other);
+    assert.equal(mixed.code, 2);
+    assert.match(
+      mixed.stderr.join("\n"),
+      /recorded with 500 \+ 1500 ms but .* with 500 \+ 2000 ms/,
+    );
+  });
+});
+
+Deno.test("validate_spikes_window: a recording that misses the analysed window exits 2 instead of failing", async () => {
+  await withTempDir(async (dir) => {
+    // Shorter than the reference window, no stored window: rates would be 4× too low.
+    const short = `${dir}/short.csv`;
+    const pops = await truncated(3000);
+    const lines = ["sender,time_ms,pop"];
+    let first = 1;
+    pops.forEach((p, i) => {
+      for (let k = 0; k < p.senders.length; k++) {
+        lines.push(`${first + p.senders[k]},${p.timesMs[k]},${i}`);
+      }
+      first += p.size;
+    });
+    await Deno.writeTextFile(short, lines.join("\n") + "\n");
+    const ends = await cli("--spikes", short, "--scale", "0.1");
+    assert.equal(ends.code, 2);
+    assert.match(
+      ends.stderr.join("\n"),
+      /short\.csv: the recording ends before the analysed window \[500, 10500\) ms does \(its spikes span .*–2999\.\d+ ms\); pass --t-presim and --t-sim/,
+    );
+    // Nothing in the window at all.
+    const none = await cli("--spikes", short, "--scale", "0.1", "--t-presim", "5000");
+    assert.equal(none.code, 2);
+    assert.match(none.stderr.join("\n"), /no spike in the analysed window \[5000, 15000\) ms/);
+    // An empty spikebench file.
+    const empty = `${dir}/empty.spikes`;
+    await writeSpikeFile(
+      empty,
+      pops.map((p) => ({ ...p, senders: new Uint32Array(), timesMs: new Float64Array() })),
+    );
+    const silent = await cli("--spikes", empty);
+    assert.equal(silent.code, 2);
+    assert.match(silent.stderr.join("\n"), /empty\.spikes: no spike .*\(it has no spikes\)/);
+  });
+});
+
+Deno.test("a .spikes file that is not ours is named as such", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/run.spikes`, "sender time_ms\n1 2.0\n");
+    const r = await cli("--spikes", `${dir}/run.spikes`);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr.join("\n"),
+      /run\.spikes:1: not a spikebench spike file: line 1 must be its JSON header/,
+    );
+  });
+});
+
 Deno.test("`deno run validation/main.ts` exits with the CLI's status", async () => {
   const run = (args: string[]) =>
     new Deno.Command(Deno.execPath(), {

@@ -739,6 +739,14 @@ async function readSpikeFilePath(
   const first = firstContentLine(bytes);
   if (first.length === 0) throw new SpikeInputError("file is empty", { file: path });
   if (first.startsWith("{")) return readSpikebenchFile(path, bytes);
+  if (/\.spikes(\.gz)?$/.test(path)) {
+    // Named as our format but not ours: reading it as NEST text would give a misleading error.
+    throw new SpikeInputError(
+      "not a spikebench spike file: line 1 must be its JSON header (written by " +
+        "`deno task bench --save-spikes`)",
+      { file: path, line: 1 },
+    );
+  }
   const isCsv = first.includes(",") && lineTokens(first).includes("sender");
   return readGlobalIdFiles([path], isCsv ? "csv" : "nest", options);
 }
