@@ -393,6 +393,12 @@ export function validatedRunIds(row: ValidationRow): string[] {
   return (row.run_id ?? "").split(",").map((id) => id.trim()).filter((id) => id !== "");
 }
 
+/** The spike files a `--spikes` verdict judged (base names), [] when it names none. */
+export function verdictInputs(verdict: unknown): string[] {
+  const inputs = (verdict as { inputs?: unknown } | null)?.inputs;
+  return Array.isArray(inputs) ? inputs.map((p) => String(p).split("/").at(-1) ?? "") : [];
+}
+
 function verdictFailures(verdict: unknown): string[] {
   const failures = (verdict as { failures?: unknown } | null)?.failures;
   return Array.isArray(failures) ? failures.map(String) : [];
@@ -415,9 +421,12 @@ export function newestValidations(
     const ids = validatedRunIds(row);
     const run = ids.map((id) => byId.get(id)).find((r) => r !== undefined);
     const key = run ? configurationKey(run) : `${row.model} scale ${row.scale}`;
+    // A verdict on spike files (validate --spikes) is not about any engine configuration.
+    const inputs = verdictInputs(row.verdict);
+    const files = inputs.length > 0 ? ` · spike files ${inputs.join(", ")}` : "";
     const check: ValidationCheck = {
       key,
-      label: run ? configurationLabel(run) : `${row.model} · scale ${row.scale}`,
+      label: run ? configurationLabel(run) : `${row.model} · scale ${row.scale}${files}`,
       validationId: row.id,
       runIds: ids,
       timestamp: row.timestamp,

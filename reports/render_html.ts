@@ -31,7 +31,7 @@ import {
   formatTime,
   shortCommit,
 } from "./format.ts";
-import type { MetricVerdict, SessionVerdict } from "./regression.ts";
+import { type MetricVerdict, type SessionVerdict, verdictInputs } from "./regression.ts";
 import type { ReportModel, ValidationEntry } from "./report_model.ts";
 import { axisLabels, summaryRows } from "./summary_rows.ts";
 import { workingMemorySection } from "./working_memory_section.ts";
@@ -115,9 +115,18 @@ function header(model: ReportModel): string {
     r.regressions ? `${r.regressions} performance regression(s) beyond the noise` : "",
     r.validationFailures ? `${r.validationFailures} failed validation(s)` : "",
   ].filter(Boolean).join(" and ");
-  const banner = r.pass
+  // A configuration is judged only once it has a baseline; say so rather than "no regression".
+  const judged = r.sessions.filter((s) => s.metrics.some((m) => m.baselineMedian !== null));
+  const unjudged = r.sessions.length - judged.length;
+  const waiting = unjudged
+    ? `${unjudged} configuration(s) have no baseline yet (the rule needs ` +
+      `${r.options.minBaselineRuns} earlier runs)`
+    : "";
+  const banner = r.pass && judged.length === 0
+    ? `<div class="banner warn">Nothing compared yet: ${waiting || "no runs"}${validated}.</div>`
+    : r.pass
     ? `<div class="banner good">No performance regression beyond the noise in ` +
-      `${r.sessions.length} configuration(s)${validated}.</div>`
+      `${judged.length} configuration(s)${waiting ? `; ${waiting}` : ""}${validated}.</div>`
     : `<div class="banner bad"><strong>${counts}</strong><ul>${
       problems.map((p) => `<li>${h(p)}</li>`).join("")
     }</ul></div>`;
@@ -172,7 +181,7 @@ ${changeCell(r.session, "construction_s")}
 </tr>`;
   }).join("\n");
   return `<section id="summary"><h2>Summary</h2>
-<p class="explain">Latest run per model, scale, drive and adapter. RTF (real-time factor) = wall-clock
+<p class="explain">Latest run per configuration (model, scale, drive, simulated time, recording, adapter). RTF (real-time factor) = wall-clock
 seconds per simulated second (lower is faster); values are medians over the newest session (runs of one
 commit, less than an hour apart). “vs baseline” applies the regression rule (reports/README.md):
 the change of the median against the median of the runs before it, and the tolerated change (the noise).</p>
@@ -300,9 +309,15 @@ function validationBlock(entry: ValidationEntry, charts: Charts): string {
     ? '<span class="badge good">pass</span>'
     : '<span class="badge bad">FAIL</span>';
   const head = `<h3>${badge} ${h(entry.label)}</h3>
-<p class="meta">Validation <code>${h(row.id)}</code> of run(s) <code>${
-    h(row.run_id ?? "—")
-  }</code>, ${h(formatTime(row.timestamp))}.</p>`;
+<p class="meta">Validation <code>${h(row.id)}</code> of ${
+    row.run_id
+      ? `run(s) <code>${h(row.run_id)}</code>`
+      : `spike files (<code>deno task validate --spikes</code>)${
+        verdictInputs(row.verdict).length
+          ? `: <code>${h(verdictInputs(row.verdict).join(", "))}</code>`
+          : ""
+      }`
+  }, ${h(formatTime(row.timestamp))}.</p>`;
   if (!v) {
     return `<article class="validation" data-validation="${h(row.id)}">${head}<p>${
       h(entry.distributionsNote)

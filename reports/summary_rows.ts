@@ -1,6 +1,6 @@
 /**
- * The report's summary: the latest run per (model, scale, drive, adapter), with the medians
- * of its session, the rule's verdict against the baseline, and its validation status.
+ * The report's summary: the latest run per configuration (model, scale, K scale, drive, backend,
+ * recording, simulated time, adapter: the regression rule's key), with the medians of its session, the rule's verdict against the baseline, and its validation status.
  *
  * @module
  */
@@ -116,7 +116,7 @@ export function axisLabels(runs: BenchResult[]): AxisLabels {
 export function summaryRows(model: ReportModel): SummaryRow[] {
   const latest = new Map<string, BenchResult>();
   for (const run of model.runs) {
-    latest.set(JSON.stringify([run.model, run.scale, run.drive, run.adapter?.description]), run);
+    latest.set(configurationKey(run), run);
   }
   const runById = new Map(model.runs.map((r) => [r.id, r]));
   const rows: SummaryRow[] = [];
