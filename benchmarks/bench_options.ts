@@ -1,5 +1,16 @@
 /** The flags of `deno task bench`: parsing, defaults and validation (exit code 2 on bad input). */
-import { parseArgs } from "node:util";
+import { FULL_POPULATION_SIZES, MICROCIRCUIT_DEFAULTS } from "../models/microcircuit_params.ts";
+import {
+  checkOutputFile,
+  checkOutputFolder,
+  isOnGrid,
+  numberFlag as strictNumberFlag,
+  parseCliArgs,
+  UsageError,
+} from "./cli_args.ts";
+import { History } from "./results_store.ts";
+
+export { UsageError };
 
 /** Models `deno task bench` can run. */
 export const BENCH_MODELS = ["microcircuit", "rewiring", "working_memory"] as const;
@@ -60,13 +71,27 @@ const FOREIGN_FLAGS: Record<(typeof BENCH_MODELS)[number], readonly string[]> = 
 /** Default and shortest run of the working-memory protocol (ms): the NEST reference's 7 s. */
 export const WORKING_MEMORY_T_SIM = { default: 7000, min: 6000, max: 60000 } as const;
 
-/** A bad flag: the CLI prints the message and exits with code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+/** Time step of the microcircuit (ms): --t-presim and --t-sim must be multiples of it. */
+export const MICROCIRCUIT_STEP_MS = MICROCIRCUIT_DEFAULTS.resolutionMs;
+
+/** Longest --t-presim / --t-sim of the microcircuit (ms). */
+const MICROCIRCUIT_T_MAX_MS = 1e7;
+
+/**
+ * The smallest --scale: every population must keep at least one neuron, i.e.
+ * round(N_min · scale) ≥ 1 for the smallest full-scale population (models/microcircuit_params.ts
+ * checks N · scale > 0.5). This is 0.5 / N_min rounded up to two significant digits, so the
+ * bound itself is a valid scale and the range can be stated closed: [SCALE_MIN, 1].
+ */
+export const SCALE_MIN: number = (() => {
+  const valid = (x: number) => FULL_POPULATION_SIZES.every((n) => n * x > 0.5);
+  const exact = 0.5 / Math.min(...FULL_POPULATION_SIZES);
+  const exponent = Math.floor(Math.log10(exact)) - 1;
+  let digits = Math.ceil(exact / 10 ** exponent);
+  // Parse from decimal text: the same double as the user's "0.00047".
+  while (!valid(Number(`${digits}e${exponent}`))) digits++;
+  return Number(`${digits}e${exponent}`);
+})();
 
 /** Help text listing every flag. */
 export const BENCH_HELP = `Usage: deno task bench [flags]
@@ -77,17 +102,20 @@ builds the HTML report results/report.html from that history.
 
 Flags:
   --model NAME          model to run: ${BENCH_MODELS.join(", ")} (default microcircuit)
-  --scale X             N scaling in (0, 1] (default 0.1)
+  --scale X             N scaling in [${SCALE_MIN}, 1]: every population keeps at least one
+                        neuron (default 0.1)
   --k-scale X           K (in-degree) scaling in (0, 1] (default = --scale)
-  --t-presim MS         presimulation, discarded (default 500)
-  --t-sim MS            simulated model time that is measured (default 1000)
+  --t-presim MS         presimulation, discarded: a multiple of the ${MICROCIRCUIT_STEP_MS} ms time step
+                        in [0, ${MICROCIRCUIT_T_MAX_MS}] (default 500)
+  --t-sim MS            simulated model time that is measured: a multiple of the ${MICROCIRCUIT_STEP_MS} ms
+                        time step in [${MICROCIRCUIT_STEP_MS}, ${MICROCIRCUIT_T_MAX_MS}] (default 1000)
   --seed N              master seed, integer in [0, 4294967295] (default 55)
   --repeat N            runs with the same configuration, integer in [1, 1000] (default 1)
   --drive poisson|dc    background input (default poisson)
   --backend webgpu|cpu  engine backend (default webgpu; cpu = float64 reference, small only)
   --record / --no-record  record spikes (default on)
-  --out DIR             results folder (default results)
-  --save-spikes         also write each run's spikes to DIR/<id>.spikes.gz
+  --out DIR             results folder, created if needed; must be writable (default results)
+  --save-spikes         also write each run's spikes to DIR/<id>.spikes.gz (needs --record)
   --report / --no-report  build DIR/report.html from DIR/history.sqlite afterwards (default on)
   --steps-per-batch N   time steps per command buffer (default 1000)
   --json                print each run's result as one JSON object on the last line of stdout
@@ -104,6 +132,9 @@ the default protocol: spontaneous period, cue to population 0 at 3000 ms, offset
   --regime A|B|C        background regime (default B); A adds the readout at 4100 ms
   --t-sim MS            protocol length, integer in [6000, 60000] (default 7000, as NEST's runs)
   (--scale, --k-scale, --t-presim, --drive, --steps-per-batch, --save-spikes are rejected)
+
+Numbers are written in plain decimal notation (0.1, 1e-1; integers as digits only); a flag
+given twice is rejected.
 `;
 
 function numberFlag(
@@ -112,17 +143,18 @@ function numberFlag(
   fallback: number,
   check: (v: number) => boolean,
   range: string,
+  integer = false,
 ): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(v) || !check(v)) {
-    throw new UsageError(`--${name}: got ${JSON.stringify(raw)}, expected ${range}`);
-  }
-  return v;
+  return raw === undefined ? fallback : strictNumberFlag(name, raw, { ok: check, range, integer });
 }
 
-function choice<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T {
-  if (raw === undefined) return allowed[0];
+function choice<T extends string>(
+  name: string,
+  raw: string | undefined,
+  allowed: readonly T[],
+  fallback: T = allowed[0],
+): T {
+  if (raw === undefined) return fallback;
   if (!allowed.includes(raw as T)) {
     throw new UsageError(
       `--${name}: got ${JSON.stringify(raw)}, expected one of ${allowed.join(", ")}`,
@@ -131,43 +163,60 @@ function choice<T extends string>(name: string, raw: string | undefined, allowed
   return raw as T;
 }
 
-/** Parses and validates `args`; throws UsageError for anything unknown or out of range. */
+/** The flags of `deno task bench` as node:util parseArgs options. */
+export const BENCH_FLAGS = {
+  model: { type: "string" },
+  scale: { type: "string" },
+  "k-scale": { type: "string" },
+  "t-presim": { type: "string" },
+  "t-sim": { type: "string" },
+  seed: { type: "string" },
+  repeat: { type: "string" },
+  drive: { type: "string" },
+  backend: { type: "string" },
+  record: { type: "boolean", default: true },
+  out: { type: "string" },
+  json: { type: "boolean", default: false },
+  "save-spikes": { type: "boolean", default: false },
+  report: { type: "boolean", default: true },
+  "steps-per-batch": { type: "string" },
+  help: { type: "boolean", default: false },
+  size: { type: "string" },
+  patterns: { type: "string" },
+  "rewiring-period": { type: "string" },
+  regime: { type: "string" },
+} as const;
+
+/** A microcircuit time flag: a multiple of the time step in [min, 1e7] ms. */
+function microcircuitTime(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+): number {
+  const h = MICROCIRCUIT_STEP_MS;
+  return numberFlag(
+    name,
+    raw,
+    fallback,
+    (x) => x >= min && x <= MICROCIRCUIT_T_MAX_MS && isOnGrid(x, h),
+    `a number of ms in [${min}, ${MICROCIRCUIT_T_MAX_MS}] on the simulation grid: a multiple ` +
+      `of the microcircuit's time step, ${h} ms`,
+  );
+}
+
+/**
+ * Parses and validates `args`; throws UsageError for anything unknown, out of range, given
+ * twice or not in plain decimal notation. Pure: touches no file (see
+ * {@linkcode checkBenchOutput} for the up-front checks of --out and its history).
+ */
 export function parseBenchArgs(args: string[]): BenchOptions {
-  let parsed;
-  try {
-    parsed = parseArgs(
-      {
-        args,
-        strict: true,
-        allowPositionals: false,
-        allowNegative: true,
-        options: {
-          model: { type: "string" },
-          scale: { type: "string" },
-          "k-scale": { type: "string" },
-          "t-presim": { type: "string" },
-          "t-sim": { type: "string" },
-          seed: { type: "string" },
-          repeat: { type: "string" },
-          drive: { type: "string" },
-          backend: { type: "string" },
-          record: { type: "boolean", default: true },
-          out: { type: "string" },
-          json: { type: "boolean", default: false },
-          "save-spikes": { type: "boolean", default: false },
-          report: { type: "boolean", default: true },
-          "steps-per-batch": { type: "string" },
-          help: { type: "boolean", default: false },
-          size: { type: "string" },
-          patterns: { type: "string" },
-          "rewiring-period": { type: "string" },
-          regime: { type: "string" },
-        },
-      } as Parameters<typeof parseArgs>[0] & { allowNegative: boolean },
-    );
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message} (see --help)`);
-  }
+  const parsed = parseCliArgs({
+    args,
+    allowPositionals: false,
+    allowNegative: true,
+    options: BENCH_FLAGS,
+  });
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const str = (k: string) => v[k] as string | undefined;
   const model = choice("model", str("model"), BENCH_MODELS);
@@ -183,22 +232,24 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     "patterns",
     str("patterns"),
     1000,
-    (x) => Number.isInteger(x) && x >= 1 && x <= 1_000_000,
+    (x) => x >= 1 && x <= 1_000_000,
     "an integer in [1, 1000000]",
+    true,
   );
   const rewiringPeriod = numberFlag(
     "rewiring-period",
     str("rewiring-period"),
     100,
-    (x) => Number.isInteger(x) && x >= 0 && x <= 1_000_000,
+    (x) => x >= 0 && x <= 1_000_000,
     "an integer in [0, 1000000]",
+    true,
   );
   const scale = numberFlag(
     "scale",
     str("scale"),
     0.1,
-    (x) => x > 0 && x <= 1,
-    "a number in (0, 1]",
+    (x) => x >= SCALE_MIN && x <= 1,
+    `a number in [${SCALE_MIN}, 1] (the smallest population must keep at least one neuron)`,
   );
   const kScale = numberFlag(
     "k-scale",
@@ -207,55 +258,54 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     (x) => x > 0 && x <= 1,
     "a number in (0, 1]",
   );
-  const tPresimMs = numberFlag(
-    "t-presim",
-    str("t-presim"),
-    500,
-    (x) => x >= 0 && x <= 1e7,
-    "a number of ms in [0, 1e7]",
-  );
+  const tPresimMs = microcircuitTime("t-presim", str("t-presim"), 500, 0);
   const wm = WORKING_MEMORY_T_SIM;
   const tSimMs = model === "working_memory"
     ? numberFlag(
       "t-sim",
       str("t-sim"),
       wm.default,
-      (x) => Number.isInteger(x) && x >= wm.min && x <= wm.max,
+      (x) => x >= wm.min && x <= wm.max,
       `an integer number of ms in [${wm.min}, ${wm.max}] for the working-memory protocol`,
+      true,
     )
-    : numberFlag(
-      "t-sim",
-      str("t-sim"),
-      1000,
-      (x) => x > 0 && x <= 1e7,
-      "a number of ms in (0, 1e7]",
-    );
-  const regime = choice("regime", str("regime"), ["B", "A", "C"] as const);
+    : microcircuitTime("t-sim", str("t-sim"), 1000, MICROCIRCUIT_STEP_MS);
+  const regime = choice("regime", str("regime"), ["A", "B", "C"] as const, "B");
   const seed = numberFlag(
     "seed",
     str("seed"),
     55,
-    (x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff,
+    (x) => x >= 0 && x <= 0xffffffff,
     "an integer in [0, 4294967295]",
+    true,
   );
   const repeat = numberFlag(
     "repeat",
     str("repeat"),
     1,
-    (x) => Number.isInteger(x) && x >= 1 && x <= 1000,
+    (x) => x >= 1 && x <= 1000,
     "an integer in [1, 1000]",
+    true,
   );
   const stepsPerBatch = numberFlag(
     "steps-per-batch",
     str("steps-per-batch"),
     1000,
-    (x) => Number.isInteger(x) && x >= 1 && x <= 100000,
+    (x) => x >= 1 && x <= 100000,
     "an integer in [1, 100000]",
+    true,
   );
   const drive = choice("drive", str("drive"), ["poisson", "dc"] as const);
   const backend = choice("backend", str("backend"), ["webgpu", "cpu"] as const);
   const out = str("out") ?? "results";
   if (out.trim() === "") throw new UsageError(`--out: got "", expected a folder path`);
+  const record = v.record as boolean;
+  const saveSpikes = v["save-spikes"] as boolean;
+  if (saveSpikes && !record) {
+    throw new UsageError(
+      "--save-spikes: needs the spikes recorded; it cannot be combined with --no-record",
+    );
+  }
   return {
     model,
     scale,
@@ -266,10 +316,10 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     repeat,
     drive,
     backend,
-    record: v.record as boolean,
+    record,
     out,
     json: v.json as boolean,
-    saveSpikes: v["save-spikes"] as boolean,
+    saveSpikes,
     report: v.report as boolean,
     stepsPerBatch,
     help: v.help as boolean,
@@ -278,4 +328,19 @@ export function parseBenchArgs(args: string[]): BenchOptions {
     rewiringPeriod,
     regime,
   };
+}
+
+/**
+ * The up-front checks of a bench run's output, before any model is built or GPU touched:
+ * `--out` is a folder or can be created, and is writable; `<out>/history.sqlite`, if it
+ * exists, is a spikebench history; `<out>/report.html` (with the report on) is not a folder.
+ * Throws a UsageError naming --out and the path, or the history's HistoryError naming the
+ * file; nothing existing is modified.
+ *
+ * @param options the parsed options (only `out` and `report` are read)
+ */
+export async function checkBenchOutput(options: Pick<BenchOptions, "out" | "report">) {
+  await checkOutputFolder("out", options.out);
+  History.check(`${options.out}/history.sqlite`);
+  if (options.report) await checkOutputFile("out", `${options.out}/report.html`);
 }

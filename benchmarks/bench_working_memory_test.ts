@@ -26,7 +26,7 @@ Deno.test("working-memory flags: bad values exit 2 and name the flag; nothing is
     [
       BENCH,
       ["--model", "working_memory", "--regime", "D"],
-      /--regime: got "D", expected one of B, A, C/,
+      /--regime: got "D", expected one of A, B, C$/m,
     ],
     [
       BENCH,

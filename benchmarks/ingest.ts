@@ -17,9 +17,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCliArgs, UsageError } from "./cli_args.ts";
 import type { BenchResult } from "./result_record.ts";
-import { History, type ValidationRow } from "./results_store.ts";
+import { History, HistoryError, type ValidationRow } from "./results_store.ts";
 
 /** `kind` of a validation record file. */
 export const VALIDATION_RECORD_KIND = "spikebench-validation-record";
@@ -169,6 +169,14 @@ async function jsonFiles(dir: string): Promise<string[]> {
   return out;
 }
 
+/** Why `folder` cannot be ingested ("no such folder", "a file, not a folder"), or null. */
+async function folderProblem(folder: string): Promise<string | null> {
+  const info = await Deno.stat(folder).catch(() => null);
+  if (info === null) return `${folder}: no such folder`;
+  if (!info.isDirectory) return `${folder} is a file, not a folder (pass the folder it is in)`;
+  return null;
+}
+
 /** Same content, ignoring key order. */
 function sameContent(a: unknown, b: unknown): boolean {
   const canonical = (v: unknown): unknown =>
@@ -187,8 +195,8 @@ function sameContent(a: unknown, b: unknown): boolean {
  * @param history the history to add to
  */
 export async function ingestFolder(folder: string, history: History): Promise<IngestSummary> {
-  const info = await Deno.stat(folder).catch(() => null);
-  if (!info?.isDirectory) throw new Deno.errors.NotFound(`${folder}: no such folder`);
+  const problem = await folderProblem(folder);
+  if (problem !== null) throw new Deno.errors.NotFound(problem);
   const files = await jsonFiles(folder.replace(/\/+$/, "") || "/");
   const storedRuns = new Map(history.runs().map((r) => [r.id, r]));
   const storedValidations = new Map(history.validations().map((v) => [v.id, v]));
@@ -260,9 +268,8 @@ Exit status: 0 all ingested or already present, 1 some file malformed or conflic
 export async function ingestMain(args: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCliArgs({
       args,
-      strict: true,
       allowPositionals: true,
       options: {
         history: { type: "string" },
@@ -271,7 +278,7 @@ export async function ingestMain(args: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    console.error(`error: ${(error as Error).message} (see --help)`);
+    console.error(`error: ${(error as Error).message}`);
     return 2;
   }
   if (parsed.values.help) {
@@ -284,13 +291,31 @@ export async function ingestMain(args: string[]): Promise<number> {
   }
   const folder = parsed.positionals[0];
   const historyPath = parsed.values.history ?? "results/history.sqlite";
-  if (!(await Deno.stat(folder).catch(() => null))?.isDirectory) {
-    console.error(`error: ${folder}: no such folder`);
+  const problem = await folderProblem(folder);
+  if (problem !== null) {
+    console.error(`error: ${problem}`);
     return 2;
   }
-  const slash = historyPath.lastIndexOf("/");
-  if (slash > 0) await Deno.mkdir(historyPath.slice(0, slash), { recursive: true });
-  const history = new History(historyPath);
+  let history: History;
+  try {
+    if (historyPath.trim() === "") throw new UsageError(`--history: got "", expected a file path`);
+    const slash = historyPath.lastIndexOf("/");
+    if (slash > 0) {
+      const dir = historyPath.slice(0, slash);
+      await Deno.mkdir(dir, { recursive: true }).catch((e) => {
+        throw new UsageError(
+          `--history: cannot create the folder ${dir} (${(e as Error).message})`,
+        );
+      });
+    }
+    history = new History(historyPath);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof HistoryError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
   let summary: IngestSummary;
   try {
     summary = await ingestFolder(folder, history);

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { syntheticRun, syntheticValidation } from "../reports/test_util.ts";
 import { checkBenchResult, ingestFolder, validationRecord } from "./ingest.ts";
 import { History } from "./results_store.ts";
+import { runScript } from "./cli_test_util.ts";
+
+const INGEST = new URL("./ingest.ts", import.meta.url).pathname;
 
 async function write(path: string, value: unknown): Promise<void> {
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
@@ -141,4 +144,61 @@ Deno.test("checkBenchResult accepts a complete record and names bad fields", () 
   checkBenchResult(syntheticRun());
   assert.throws(() => checkBenchResult({ ...syntheticRun(), timestamp: "yesterday" }), /timestamp/);
   assert.throws(() => checkBenchResult([]), /not a JSON object/);
+});
+
+Deno.test("ingest of a regular file says it is a file, not a folder (exit 2)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await write(`${dir}/run_a.json`, syntheticRun({ id: "run_a" }));
+    const r = await runScript(INGEST, [`${dir}/run_a.json`, "--history", `${dir}/h.sqlite`]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /run_a\.json is a file, not a folder/);
+    assert.doesNotMatch(r.stderr, /no such folder/);
+    await assert.rejects(
+      ingestFolder(`${dir}/run_a.json`, null as never),
+      /is a file, not a folder/,
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["run_a.json"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ingest into a corrupt history exits 2 naming the file and leaves it unchanged", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await write(`${dir}/shared/run_a.json`, syntheticRun({ id: "run_a" }));
+    const text = "not a database\n".repeat(100);
+    await Deno.writeTextFile(`${dir}/history.sqlite`, text);
+    const r = await runScript(INGEST, [`${dir}/shared`, "--history", `${dir}/history.sqlite`]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^error: ${dir}/history.sqlite: not a spikebench history \\(SQLite says: file is not a database\\)$`,
+        "m",
+      ),
+    );
+    assert.doesNotMatch(r.stderr, /Uncaught|^\s+at /m);
+    assert.equal(await Deno.readTextFile(`${dir}/history.sqlite`), text);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+      "history.sqlite",
+      "shared",
+    ]);
+    // A folder given as --history, and a flag given twice: bad input too.
+    const folder = await runScript(INGEST, [`${dir}/shared`, "--history", `${dir}/shared`]);
+    assert.equal(folder.code, 2, folder.stderr);
+    assert.match(folder.stderr, /shared is a folder, not a spikebench history file/);
+    const twice = await runScript(INGEST, [
+      `${dir}/shared`,
+      "--history",
+      `${dir}/a.sqlite`,
+      "--history",
+      `${dir}/b.sqlite`,
+    ]);
+    assert.equal(twice.code, 2, twice.stderr);
+    assert.match(twice.stderr, /--history: given more than once/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

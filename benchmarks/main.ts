@@ -4,8 +4,14 @@
  */
 import { writeSpikeFile } from "../validation/spike_io.ts";
 import { reportRunError } from "./cli_errors.ts";
-import { BENCH_HELP, type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
-import { appendToHistory, writeResult } from "./results_store.ts";
+import {
+  BENCH_HELP,
+  type BenchOptions,
+  checkBenchOutput,
+  parseBenchArgs,
+  UsageError,
+} from "./bench_options.ts";
+import { appendToHistory, HistoryError, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
 import { formatRewiringSummary, runRewiring } from "./run_rewiring.ts";
 import { formatWorkingMemorySummary, runWorkingMemory } from "./run_working_memory.ts";
@@ -32,6 +38,29 @@ async function writeReport(out: string, say: (m: string) => void): Promise<numbe
   }
 }
 
+/**
+ * Appends `result` (already written to `resultPath`) to `<out>/history.sqlite`; when the
+ * history cannot take it, says where the result file is so it can be ingested later.
+ */
+function appendOrExplain(
+  out: string,
+  result: Parameters<typeof appendToHistory>[1],
+  resultPath: string,
+) {
+  try {
+    return appendToHistory(out, result);
+  } catch (e) {
+    if (e instanceof HistoryError) {
+      throw new HistoryError(
+        e.path,
+        `${e.message}; the run is kept in ${resultPath} (\`deno task ingest\` adds it once the ` +
+          "history is fixed)",
+      );
+    }
+    throw e;
+  }
+}
+
 /** Runs the bench CLI with `args`; returns the exit code. */
 export async function benchMain(args: string[]): Promise<number> {
   let options: BenchOptions;
@@ -47,6 +76,13 @@ export async function benchMain(args: string[]): Promise<number> {
   if (options.help) {
     console.log(BENCH_HELP);
     return 0;
+  }
+  // Output folder and history first: a bad --out or a corrupt history is reported before
+  // anything is built or run, and nothing is written.
+  try {
+    await checkBenchOutput(options);
+  } catch (e) {
+    return reportRunError(e);
   }
   // Human-readable output goes to stderr when stdout carries JSON.
   const say = options.json ? (m: string) => console.error(m) : (m: string) => console.log(m);
@@ -74,7 +110,7 @@ export async function benchMain(args: string[]): Promise<number> {
           onProgress: (done, total, wall) => onProgress("simulate", done, total, wall),
         });
         const path = await writeResult(options.out, result);
-        const historyPath = appendToHistory(options.out, result);
+        const historyPath = appendOrExplain(options.out, result, path);
         say(formatWorkingMemorySummary(result, { result: path, history: historyPath }));
         if (options.json) console.log(JSON.stringify(result));
       }
@@ -84,7 +120,7 @@ export async function benchMain(args: string[]): Promise<number> {
       for (let i = 0; i < options.repeat; i++) {
         const result = await runRewiring(options, { repeatIndex: i, log: (m) => console.error(m) });
         const path = await writeResult(options.out, result);
-        const historyPath = appendToHistory(options.out, result);
+        const historyPath = appendOrExplain(options.out, result, path);
         say(formatRewiringSummary(result, { result: path, history: historyPath }));
         if (options.json) console.log(JSON.stringify(result));
       }
@@ -109,16 +145,12 @@ export async function benchMain(args: string[]): Promise<number> {
           },
         });
       }
-      const historyPath = appendToHistory(options.out, result);
+      const historyPath = appendOrExplain(options.out, result, path);
       say(formatSummary(result, { result: path, history: historyPath }));
       if (options.json) console.log(JSON.stringify(result));
     }
     return options.report ? await writeReport(options.out, say) : 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}`);
-      return 2;
-    }
     return reportRunError(e);
   }
 }

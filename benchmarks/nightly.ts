@@ -20,7 +20,13 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import {
+  checkOutputFile,
+  checkOutputFolder,
+  numberFlag,
+  parseCliArgs,
+  UsageError,
+} from "./cli_args.ts";
 import { buildReport } from "../reports/build_report.ts";
 import { candidateDistributions } from "../reports/distributions.ts";
 import { formatRegressionReport, median } from "../reports/regression.ts";
@@ -38,7 +44,7 @@ import {
 } from "./nightly_config.ts";
 import { regressHistory } from "./regress.ts";
 import type { BenchResult } from "./result_record.ts";
-import { History, type ValidationRow, writeFileAtomic } from "./results_store.ts";
+import { History, HistoryError, type ValidationRow, writeFileAtomic } from "./results_store.ts";
 import { slurmScript } from "./slurm.ts";
 
 /** Where the runner writes its progress. */
@@ -265,9 +271,8 @@ failed validation; 2 bad input (flags, configuration).`;
 export async function nightlyMain(args: string[]): Promise<number> {
   let values;
   try {
-    values = parseArgs({
+    values = parseCliArgs({
       args,
-      strict: true,
       allowPositionals: false,
       options: {
         config: { type: "string" },
@@ -280,7 +285,7 @@ export async function nightlyMain(args: string[]): Promise<number> {
       },
     }).values;
   } catch (error) {
-    console.error(`error: ${(error as Error).message} (see --help)`);
+    console.error(`error: ${(error as Error).message}`);
     return 2;
   }
   if (values.help) {
@@ -307,6 +312,13 @@ export async function nightlyMain(args: string[]): Promise<number> {
   }
   if (values["emit-slurm"] !== undefined) {
     const path = values["emit-slurm"];
+    try {
+      await checkOutputFile("emit-slurm", path);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
     const script = slurmScript(cells, {
       slurm: config.slurm,
       paths: { repo: REPO, config: absolute(configPath) },
@@ -319,16 +331,30 @@ export async function nightlyMain(args: string[]): Promise<number> {
     );
     return 0;
   }
-  if (values.cell !== undefined) {
-    const index = Number(values.cell);
-    if (!Number.isInteger(index) || index < 0 || index >= cells.length) {
-      console.error(
-        `error: --cell is '${values.cell}'; it must be an integer in [0, ${cells.length - 1}]`,
-      );
-      return 2;
+  // Bad input is reported before any cell runs: the cell index, the results folder (a
+  // folder or creatable, writable), its history (a spikebench history if it exists) and,
+  // for the full nightly, the report path.
+  let index: number | undefined;
+  const out = absolute(values.out ?? config.out);
+  try {
+    if (values.cell !== undefined) {
+      index = numberFlag("cell", values.cell, {
+        integer: true,
+        ok: (x) => x >= 0 && x < cells.length,
+        range: `an integer in [0, ${cells.length - 1}]`,
+      });
     }
-    const out = absolute(values.out ?? config.out);
-    await Deno.mkdir(out, { recursive: true });
+    await checkOutputFolder("out", out);
+    History.check(`${out}/history.sqlite`);
+    if (index === undefined) {
+      await checkOutputFile("report", values.report ?? config.report);
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof HistoryError)) throw error;
+    console.error(`error: ${error.message}`);
+    return 2;
+  }
+  if (index !== undefined) {
     const io = { log: (l: string) => console.log(l), error: (l: string) => console.error(l) };
     const outcome = await runCell(cells[index], { out, io });
     io.log(cellLine(outcome, cells.length));

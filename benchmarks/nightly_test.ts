@@ -8,6 +8,7 @@ import {
 } from "./nightly_config.ts";
 import { parseBenchArgs } from "./bench_options.ts";
 import { slurmScript } from "./slurm.ts";
+import { runScript } from "./cli_test_util.ts";
 
 const REPO = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -185,4 +186,49 @@ Deno.test("slurmScript refuses an empty matrix", () => {
       }),
     /no cells/,
   );
+});
+
+Deno.test("nightly: a bad --cell, --out or history is refused before any cell runs (exit 2)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/config.json`,
+      JSON.stringify({ out: `${dir}/results`, matrix: [{ ...entry, scales: [0.02] }] }),
+    );
+    const nightly = (args: string[]) =>
+      runScript(`${REPO}/benchmarks/nightly.ts`, ["--config", `${dir}/config.json`, ...args]);
+    const text = "not a database\n".repeat(50);
+    await Deno.mkdir(`${dir}/corrupt`);
+    await Deno.writeTextFile(`${dir}/corrupt/history.sqlite`, text);
+    await Deno.writeTextFile(`${dir}/file`, "keep");
+    const cases: [string[], RegExp][] = [
+      [["--cell", "0x0"], /^error: --cell: got "0x0", expected an integer in \[0, 0\]$/m],
+      [["--cell", "-1"], /^error: --cell: got "-1", expected an integer in \[0, 0\]$/m],
+      [["--cell", "1e0"], /^error: --cell: got "1e0"/m],
+      [["--cell", "0", "--cell", "0"], /--cell: given more than once/],
+      [
+        ["--cell", "0", "--out", `${dir}/file`],
+        /^error: --out: .*\/file is a file, not a folder$/m,
+      ],
+      [
+        ["--cell", "0", "--out", `${dir}/corrupt`],
+        /corrupt\/history\.sqlite: not a spikebench history \(SQLite says: file is not a database\)/,
+      ],
+      [["--out", `${dir}/corrupt`], /corrupt\/history\.sqlite: not a spikebench history/],
+      [["--report", dir], /^error: --report: .* is a folder; expected the path of a file/m],
+    ];
+    for (const [args, message] of cases) {
+      const r = await nightly(args);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(" "));
+      assert.doesNotMatch(r.stdout + r.stderr, /nightly: \d+ cell|^\s+at /m, "nothing ran");
+    }
+    assert.equal(await Deno.readTextFile(`${dir}/corrupt/history.sqlite`), text);
+    assert.deepEqual(
+      [...Deno.readDirSync(`${dir}/corrupt`)].map((e) => e.name),
+      ["history.sqlite"],
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

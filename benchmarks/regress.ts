@@ -9,7 +9,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   formatRegressionReport,
   judgeHistory,
@@ -17,8 +16,95 @@ import {
   type RegressionReport,
   resolveRegressionOptions,
 } from "../reports/regression.ts";
-import { parseSince } from "../reports/format.ts";
-import { History } from "./results_store.ts";
+import { numberFlag, parseCliArgs, parseSinceFlag, UsageError } from "./cli_args.ts";
+import { History, HistoryError } from "./results_store.ts";
+
+/** A flag of `deno task regress` that sets a constant of the rule, with its range. */
+export interface RegressionFlag {
+  /** The rule's option it sets. */
+  option: keyof RegressionOptions;
+  /** Only plain digits. */
+  integer: boolean;
+  /** Whether a value is in range. */
+  ok: (v: number) => boolean;
+  /** The range in words (as in --help and the error messages). */
+  range: string;
+}
+
+/**
+ * The rule's constants as flags, each with its documented range (reports/regression.ts and
+ * reports/README.md state the rule): run counts are integers ≥ 1, the spread factor and the
+ * smallest relative change are ≥ 0 (a relative change is a fraction of the baseline median,
+ * below 1 = 100 %), and the session gap is a positive number of minutes.
+ */
+export const REGRESSION_FLAGS: Record<string, RegressionFlag> = {
+  "baseline-runs": {
+    option: "baselineRuns",
+    integer: true,
+    ok: (x) => x >= 1 && x <= 10000,
+    range: "an integer in [1, 10000]",
+  },
+  "min-baseline-runs": {
+    option: "minBaselineRuns",
+    integer: true,
+    ok: (x) => x >= 1 && x <= 10000,
+    range: "an integer in [1, 10000], at most --baseline-runs",
+  },
+  "min-candidate-runs": {
+    option: "minCandidateRuns",
+    integer: true,
+    ok: (x) => x >= 1 && x <= 10000,
+    range: "an integer in [1, 10000]",
+  },
+  "spread-factor": {
+    option: "spreadFactor",
+    integer: false,
+    ok: (x) => x >= 0 && x <= 100,
+    range: "a number in [0, 100]",
+  },
+  "min-relative-change": {
+    option: "minRelativeChange",
+    integer: false,
+    ok: (x) => x >= 0 && x < 1,
+    range: "a fraction in [0, 1) (0.05 = 5 %)",
+  },
+  "session-gap-min": {
+    option: "sessionGapMinutes",
+    integer: false,
+    ok: (x) => x > 0 && x <= 525600,
+    range: "a number of minutes in (0, 525600]",
+  },
+};
+
+/**
+ * Reads the rule's constants from parsed flag values; throws a UsageError naming the flag and
+ * its range.
+ *
+ * @param values the flags' raw values by flag name (without dashes)
+ */
+export function regressionOptionsFromFlags(
+  values: Record<string, unknown>,
+): ReturnType<typeof resolveRegressionOptions> {
+  const options: RegressionOptions = {};
+  for (const [flag, spec] of Object.entries(REGRESSION_FLAGS)) {
+    const v = numberFlag(flag, values[flag] as string | undefined, { ...spec, optional: true });
+    if (v !== undefined) options[spec.option] = v;
+  }
+  const defaults = resolveRegressionOptions({});
+  const baseline = options.baselineRuns ?? defaults.baselineRuns;
+  const minBaseline = options.minBaselineRuns ?? defaults.minBaselineRuns;
+  if (minBaseline > baseline) {
+    throw new UsageError(
+      options.minBaselineRuns !== undefined
+        ? `--min-baseline-runs: got ${minBaseline}, expected at most --baseline-runs ` +
+          `(${baseline}${options.baselineRuns === undefined ? ", the default" : ""})`
+        : `--baseline-runs: got ${baseline}, expected at least --min-baseline-runs ` +
+          `(${minBaseline}, the default; lower it too)`,
+    );
+  }
+  const resolved = resolveRegressionOptions(options);
+  return resolved;
+}
 
 const USAGE = `Usage: deno task regress [flags]
 
@@ -28,27 +114,23 @@ validation of every configuration. The rule is in reports/README.md.
 
 Flags:
   --history PATH            SQLite history (default results/history.sqlite)
-  --since TIME              judge only configurations run at or after TIME (ISO)
-  --baseline-runs N         baseline size (default 15)
-  --min-baseline-runs N     fewer earlier runs: "no baseline" (default 6)
-  --min-candidate-runs N    fewer runs in the session: only "unconfirmed" (default 2)
-  --spread-factor K         threshold in robust SDs of the baseline (default 3)
-  --min-relative-change X   smallest change called a regression (default 0.05 = 5 %)
-  --session-gap-min M       minutes between runs that start a new session (default 60)
+  --since TIME              judge only configurations run at or after TIME (ISO date or
+                            date-time, e.g. 2026-01-31 or 2026-01-31T18:00Z)
+  --baseline-runs N         baseline size, integer in [1, 10000] (default 15)
+  --min-baseline-runs N     fewer earlier runs: "no baseline"; integer in [1, 10000], at most
+                            --baseline-runs (default 6)
+  --min-candidate-runs N    fewer runs in the session: only "unconfirmed"; integer in
+                            [1, 10000] (default 2)
+  --spread-factor K         threshold in robust SDs of the baseline, in [0, 100] (default 3)
+  --min-relative-change X   smallest change called a regression, a fraction in [0, 1)
+                            (default 0.05 = 5 %)
+  --session-gap-min M       minutes between runs that start a new session, in (0, 525600]
+                            (default 60)
   --json                    also print the judgement as one JSON object on the last line
   -h, --help                this text
 
 Exit status: 0 pass, 1 a performance regression beyond the noise or a failed validation,
 2 bad input.`;
-
-function numberFlag(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(v)) {
-    throw new RangeError(`--${name} is '${raw}'; it must be a number`);
-  }
-  return v;
-}
 
 /**
  * Reads the history at `historyPath` and applies the rule.
@@ -77,9 +159,8 @@ export async function regressMain(args: string[]): Promise<number> {
   let report: RegressionReport;
   let json = false;
   try {
-    const { values } = parseArgs({
+    const { values } = parseCliArgs({
       args,
-      strict: true,
       allowPositionals: false,
       options: {
         history: { type: "string" },
@@ -99,23 +180,24 @@ export async function regressMain(args: string[]): Promise<number> {
       return 0;
     }
     json = values.json ?? false;
+    const options = regressionOptionsFromFlags(values);
+    const since = values.since === undefined ? undefined : parseSinceFlag(values.since);
     const historyPath = values.history ?? "results/history.sqlite";
-    if (!(await Deno.stat(historyPath).catch(() => null))?.isFile) {
-      throw new RangeError(`${historyPath}: no such history file (pass --history)`);
+    const info = await Deno.stat(historyPath).catch(() => null);
+    if (info === null) {
+      throw new UsageError(`--history: ${historyPath}: no such history file (pass --history)`);
     }
-    const options = resolveRegressionOptions({
-      baselineRuns: numberFlag("baseline-runs", values["baseline-runs"]),
-      minBaselineRuns: numberFlag("min-baseline-runs", values["min-baseline-runs"]),
-      minCandidateRuns: numberFlag("min-candidate-runs", values["min-candidate-runs"]),
-      spreadFactor: numberFlag("spread-factor", values["spread-factor"]),
-      minRelativeChange: numberFlag("min-relative-change", values["min-relative-change"]),
-      sessionGapMinutes: numberFlag("session-gap-min", values["session-gap-min"]),
-    });
-    const since = values.since === undefined ? undefined : parseSince(values.since);
+    if (!info.isFile) {
+      throw new UsageError(`--history: ${historyPath} is a folder, not a history file`);
+    }
     report = regressHistory(historyPath, { ...options, since });
   } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 2;
+    if (error instanceof UsageError || error instanceof HistoryError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    console.error(`error: ${(error as Error).stack ?? error}`);
+    return 1;
   }
   console.log(formatRegressionReport(report));
   if (json) console.log(JSON.stringify(report));

@@ -6,17 +6,28 @@
 import { DatabaseSync } from "node:sqlite";
 import type { BenchResult } from "./result_record.ts";
 
-/** Writes `data` to `path` atomically: a crash leaves either the old file or the new one. */
+/**
+ * Writes `data` to `path` atomically: a crash leaves either the old file or the new one. When
+ * the write or the rename fails (e.g. `path` is a folder, the disk is full) the temporary file
+ * is removed and the error rethrown; `path` is left as it was.
+ */
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
   const tmp = `${path}.${crypto.getRandomValues(new Uint32Array(1))[0].toString(16)}.tmp`;
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  const file = await Deno.open(tmp, { write: true, createNew: true });
   try {
-    await file.write(new TextEncoder().encode(data));
-    await file.sync();
-  } finally {
-    file.close();
+    try {
+      const bytes = new TextEncoder().encode(data);
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
   }
-  await Deno.rename(tmp, path);
 }
 
 /** Writes `result` to `<dir>/<id>.json` atomically and returns the path. */
@@ -71,17 +82,101 @@ CREATE TABLE IF NOT EXISTS validations (
 );
 `;
 
+/**
+ * A history file that cannot be used: not an SQLite database, another program's database, a
+ * folder, or a path that cannot be opened. The message starts with the path and says why; the
+ * CLIs treat it as bad input (exit code 2). The file is left untouched.
+ */
+export class HistoryError extends Error {
+  /** The history file. */
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(message);
+    this.name = "HistoryError";
+    this.path = path;
+  }
+}
+
+/** SQLite's words for "this file is not (an intact) database". */
+const NOT_A_DATABASE = /file is not a database|malformed|corrupt|encrypted/i;
+
 /** The SQLite results history. */
 export class History {
   readonly path: string;
   #db: DatabaseSync;
 
-  /** Opens (creating if needed) the history at `path`. */
+  /**
+   * Opens (creating if needed) the history at `path`. Throws a {@linkcode HistoryError}
+   * naming the file when it is a folder, not an SQLite database, or an SQLite database of
+   * something else; such a file is neither modified nor overwritten.
+   */
   constructor(path: string) {
     this.path = path;
-    this.#db = new DatabaseSync(path);
-    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-    this.#db.exec(SCHEMA);
+    let info: Deno.FileInfo | null = null;
+    try {
+      info = Deno.statSync(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw new HistoryError(
+          path,
+          `${path}: cannot open the history (${(error as Error).message})`,
+        );
+      }
+    }
+    if (info && !info.isFile) {
+      throw new HistoryError(path, `${path} is a folder, not a spikebench history file`);
+    }
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path);
+    } catch (error) {
+      throw new HistoryError(
+        path,
+        `${path}: cannot open the history (SQLite says: ${(error as Error).message})`,
+      );
+    }
+    try {
+      // Wait for a concurrent writer (parallel runs, nightly cells) rather than failing.
+      db.exec("PRAGMA busy_timeout = 10000");
+      // Read before anything is written: a file that is not a database, or a database of
+      // something else, fails here and stays as it was.
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all() as { name: string }[]).map((r) => String(r.name));
+      if (tables.length > 0 && !tables.includes("runs")) {
+        throw new HistoryError(
+          path,
+          `${path}: not a spikebench history (an SQLite database without a runs table; ` +
+            `its tables: ${tables.slice(0, 5).join(", ")})`,
+        );
+      }
+      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+      db.exec(SCHEMA);
+    } catch (error) {
+      db.close();
+      if (error instanceof HistoryError) throw error;
+      const message = (error as Error).message;
+      throw new HistoryError(
+        path,
+        NOT_A_DATABASE.test(message)
+          ? `${path}: not a spikebench history (SQLite says: ${message})`
+          : `${path}: cannot open the history (SQLite says: ${message})`,
+      );
+    }
+    this.#db = db;
+  }
+
+  /**
+   * Checks up front that the history at `path` can be used, without creating it: does
+   * nothing when there is no file yet, else opens and closes it. Throws a
+   * {@linkcode HistoryError} like the constructor.
+   */
+  static check(path: string): void {
+    try {
+      Deno.statSync(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+    }
+    new History(path).close();
   }
 
   /** Adds a run in one transaction; returns false if a run with this id is already stored. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { History, writeFileAtomic } from "../benchmarks/results_store.ts";
+import { History, HistoryError, writeFileAtomic } from "../benchmarks/results_store.ts";
 import { type CollectOptions, collectReport, type ReportModel } from "./report_model.ts";
 import { loadClientAssets, renderReport } from "./render_html.ts";
 
@@ -26,7 +26,8 @@ export interface BuiltReport {
 
 /**
  * Reads `historyPath` (and spike files beside it), renders the page and writes it to
- * `options.out` atomically. Throws if the history does not exist (an empty one is fine).
+ * `options.out` atomically. Throws Deno.errors.NotFound if the history does not exist (an
+ * empty one is fine), a HistoryError naming it if it is a folder or not a spikebench history.
  *
  * @param historyPath the SQLite history, e.g. results/history.sqlite
  * @param options output path, since, spike folders, title
@@ -35,12 +36,14 @@ export async function buildReport(
   historyPath: string,
   options: BuildReportOptions = {},
 ): Promise<BuiltReport> {
-  try {
-    if (!(await Deno.stat(historyPath)).isFile) throw new Error("not a file");
-  } catch {
+  const info = await Deno.stat(historyPath).catch(() => null);
+  if (info === null) {
     throw new Deno.errors.NotFound(
       `${historyPath}: no such history file (run \`deno task bench\` or pass --history)`,
     );
+  }
+  if (!info.isFile) {
+    throw new HistoryError(historyPath, `${historyPath} is a folder, not a history file`);
   }
   const history = new History(historyPath);
   let model: ReportModel;

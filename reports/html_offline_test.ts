@@ -72,7 +72,7 @@ Deno.test("report CLI: bad --since and a missing history exit 2 with a clear mes
   assert.equal(since.code, 2);
   assert.match(
     new TextDecoder().decode(since.stderr),
-    /--since is 'yesterday'; it must be an ISO date/,
+    /--since: got "yesterday", expected an ISO date/,
   );
   const missing = await run(["--history", "/nonexistent.sqlite"]);
   assert.equal(missing.code, 2);

@@ -10,9 +10,15 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import {
+  checkInputFolder,
+  checkOutputFile,
+  parseCliArgs,
+  parseSinceFlag,
+  UsageError,
+} from "../benchmarks/cli_args.ts";
+import { History, HistoryError } from "../benchmarks/results_store.ts";
 import { buildReport } from "./build_report.ts";
-import { parseSince } from "./format.ts";
 
 const USAGE = `Usage: deno task report [flags]
 
@@ -22,10 +28,11 @@ tables, activity rasters from saved spike files, environment and notes.
 
 Flags:
   --history PATH     SQLite history (default results/history.sqlite)
-  --out PATH         HTML file to write (default reports/out/index.html)
+  --out PATH         HTML file to write (default reports/out/index.html); its folder is
+                     created if needed and must be writable
   --since TIME       only runs at or after TIME (ISO date or date-time, e.g. 2026-01-31)
-  --spikes-dir DIR   where to look for <run id>.spikes.gz, subfolders included (3 levels;
-                     repeatable; default: the history's folder)
+  --spikes-dir DIR   an existing folder where to look for <run id>.spikes.gz, subfolders
+                     included (3 levels; repeatable; default: the history's folder)
   --title TEXT       page title (default "spikebench report")
   -h, --help         this text
 
@@ -39,9 +46,8 @@ Exit status: 0 written, 1 failure, 2 bad input.`;
 export async function reportMain(args: string[]): Promise<number> {
   let values;
   try {
-    values = parseArgs({
+    values = parseCliArgs({
       args,
-      strict: true,
       allowPositionals: false,
       options: {
         history: { type: "string" },
@@ -53,7 +59,7 @@ export async function reportMain(args: string[]): Promise<number> {
       },
     }).values;
   } catch (error) {
-    console.error(`error: ${(error as Error).message} (see --help)`);
+    console.error(`error: ${(error as Error).message}`);
     return 2;
   }
   if (values.help) {
@@ -61,16 +67,34 @@ export async function reportMain(args: string[]): Promise<number> {
     return 0;
   }
   let since: string | undefined;
-  try {
-    since = values.since === undefined ? undefined : parseSince(values.since);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 2;
-  }
+  const out = values.out ?? "reports/out/index.html";
   const historyPath = values.history ?? "results/history.sqlite";
+  // Every input is checked before anything is read or written (exit 2 with a message).
+  try {
+    since = values.since === undefined ? undefined : parseSinceFlag(values.since);
+    const info = await Deno.stat(historyPath).catch(() => null);
+    if (info === null) {
+      throw new UsageError(
+        `--history: ${historyPath}: no such history file (run \`deno task bench\` or pass ` +
+          "--history)",
+      );
+    }
+    if (!info.isFile) {
+      throw new UsageError(`--history: ${historyPath} is a folder, not a history file`);
+    }
+    History.check(historyPath);
+    for (const dir of values["spikes-dir"] ?? []) await checkInputFolder("spikes-dir", dir);
+    await checkOutputFile("out", out);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof HistoryError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
   try {
     const built = await buildReport(historyPath, {
-      out: values.out,
+      out,
       since,
       spikesDirs: values["spikes-dir"],
       title: values.title,
@@ -84,7 +108,7 @@ export async function reportMain(args: string[]): Promise<number> {
     for (const w of m.warnings) console.error(`note: ${w}`);
     return 0;
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
+    if (error instanceof Deno.errors.NotFound || error instanceof HistoryError) {
       console.error(`error: ${(error as Error).message}`);
       return 2;
     }
