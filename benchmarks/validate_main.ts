@@ -4,10 +4,15 @@
  * validates that ensemble. Either way the verdict goes into the results history.
  * Exit codes: 0 pass, 1 fail, 2 bad input.
  */
-import { parseArgs } from "node:util";
+import { parseCliArgs, parseInteger } from "./cli_args.ts";
 import { runCli, validateSpikeSets } from "../validation/main.ts";
 import { formatVerdict, type ValidationVerdict } from "../validation/verdict.ts";
-import { type BenchOptions, parseBenchArgs, UsageError } from "./bench_options.ts";
+import {
+  type BenchOptions,
+  checkBenchOutput,
+  parseBenchArgs,
+  UsageError,
+} from "./bench_options.ts";
 import { reportRunError } from "./cli_errors.ts";
 import { appendToHistory, History, writeResult } from "./results_store.ts";
 import { runMicrocircuit } from "./run_microcircuit.ts";
@@ -40,7 +45,7 @@ Exit status: 0 every check passed, 1 a check failed, 2 bad input.`;
 
 function parseSeeds(raw: string): number[] {
   const seeds = raw.split(",").map((s) => s.trim());
-  const values = seeds.map(Number);
+  const values = seeds.map((s) => parseInteger(s) ?? NaN);
   if (
     seeds.length === 0 || seeds.some((s) => s === "") ||
     values.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff) ||
@@ -109,9 +114,8 @@ export async function validateMain(args: string[]): Promise<number> {
   let seeds: number[];
   let json = false;
   try {
-    const { values } = parseArgs({
+    const { values } = parseCliArgs({
       args,
-      strict: true,
       options: {
         scale: { type: "string" },
         seeds: { type: "string" },
@@ -140,13 +144,14 @@ export async function validateMain(args: string[]): Promise<number> {
     if (values.backend !== undefined) forward.push("--backend", values.backend);
     if (values.out !== undefined) forward.push("--out", values.out);
     options = parseBenchArgs(forward);
+    await checkBenchOutput({ out: options.out, report: false });
   } catch (e) {
     const message = (e as Error).message;
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error(`error: ${message}`);
       return 2;
     }
-    throw e;
+    return reportRunError(e);
   }
   const say = json ? (m: string) => console.error(m) : (m: string) => console.log(m);
   try {
@@ -197,9 +202,17 @@ async function validateFiles(args: string[]): Promise<number> {
     return 2;
   }
   const wantsJson = args.includes("--json");
-  const outIndex = args.indexOf("--out");
-  const out = outIndex >= 0 ? args[outIndex + 1] : "results";
-  const forwarded = args.filter((_, i) => i !== outIndex && i !== outIndex + 1 || outIndex < 0);
+  const outIndex = args.findIndex((a) => a === "--out" || a.startsWith("--out="));
+  const outValue = (i: number) => args[i].startsWith("--out=") ? args[i].slice(6) : args[i + 1];
+  const out = outIndex >= 0 ? outValue(outIndex) ?? "" : "results";
+  try {
+    // Checked before any file is read, so a bad folder cannot lose a verdict.
+    await checkBenchOutput({ out, report: false });
+  } catch (e) {
+    return reportRunError(e);
+  }
+  const outArgs = outIndex < 0 ? 0 : args[outIndex].startsWith("--out=") ? 1 : 2;
+  const forwarded = args.filter((_, i) => i < outIndex || i >= outIndex + outArgs || outIndex < 0);
   let verdict: ValidationVerdict | null = null;
   const code = await runCli(wantsJson ? forwarded : [...forwarded, "--json"], {
     stdout: (line) => {

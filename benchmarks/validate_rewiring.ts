@@ -14,7 +14,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCliArgs, parseDecimal, parseInteger } from "./cli_args.ts";
 import { acquireGpu, type GpuContext } from "../engine/gpu/device.ts";
 import type { AdapterDescription } from "../engine/mod.ts";
 import {
@@ -47,7 +47,7 @@ import {
   type RewiringScanSize,
   type RewiringValidationVerdict,
 } from "../validation/rewiring_verdict.ts";
-import { UsageError } from "./bench_options.ts";
+import { checkBenchOutput, UsageError } from "./bench_options.ts";
 import { reportRunError } from "./cli_errors.ts";
 import { environment, gitCommit } from "./metadata.ts";
 import { CPU_ADAPTER, isSoftware, rewiringEstimate, theoryOptions } from "./run_rewiring.ts";
@@ -157,7 +157,7 @@ function integerList(
 ): number[] {
   if (raw === undefined) return [...fallback];
   const parts = raw.split(",").map((s) => s.trim());
-  const values = parts.map(Number);
+  const values = parts.map((p) => parseInteger(p) ?? NaN);
   if (
     parts.some((s) => s === "") ||
     values.some((v) => !Number.isInteger(v) || v < range.min || v > range.max) ||
@@ -179,8 +179,8 @@ function integerFlag(
   range: { min: number; max: number },
 ): number {
   if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === "" || !Number.isInteger(v) || v < range.min || v > range.max) {
+  const v = parseInteger(raw) ?? NaN;
+  if (!Number.isInteger(v) || v < range.min || v > range.max) {
     throw new UsageError(
       `--${flag}: got ${JSON.stringify(raw)}, expected an integer in [${range.min}, ${range.max}]`,
     );
@@ -206,9 +206,8 @@ function oneOf<T extends string>(flag: string, raw: string | undefined, allowed:
 export function parseRewiringValidateArgs(args: string[]): RewiringValidateOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({
+    values = parseCliArgs({
       args,
-      strict: true,
       allowPositionals: false,
       options: {
         model: { type: "string" },
@@ -226,7 +225,8 @@ export function parseRewiringValidateArgs(args: string[]): RewiringValidateOptio
       },
     }).values;
   } catch (e) {
-    throw new UsageError(`${(e as Error).message} (see --model rewiring --help)`);
+    const message = (e as Error).message.replace(/ \(see --help\)$/, "");
+    throw new UsageError(`${message} (see --model rewiring --help)`);
   }
   const str = (k: string) => values[k] as string | undefined;
   if (str("model") !== undefined && str("model") !== "rewiring") {
@@ -259,11 +259,8 @@ export function parseRewiringValidateArgs(args: string[]): RewiringValidateOptio
     );
   }
   const rawLimit = str("time-limit");
-  const minutes = rawLimit === undefined ? SOFTWARE_LIMIT_S / 60 : Number(rawLimit);
-  if (
-    rawLimit !== undefined &&
-    (rawLimit.trim() === "" || !Number.isFinite(minutes) || minutes <= 0 || minutes > 10080)
-  ) {
+  const minutes = rawLimit === undefined ? SOFTWARE_LIMIT_S / 60 : parseDecimal(rawLimit) ?? NaN;
+  if (rawLimit !== undefined && !(minutes > 0 && minutes <= 10080)) {
     throw new UsageError(
       `--time-limit: got ${JSON.stringify(rawLimit)}, expected a number of minutes in (0, 10080]`,
     );
@@ -586,6 +583,7 @@ export async function validateRewiringMain(args: string[]): Promise<number> {
   }
   const say = options.json ? (m: string) => console.error(m) : (m: string) => console.log(m);
   try {
+    await checkBenchOutput({ out: options.out, report: false });
     say(
       `rewiring validation: ${options.size} size, ${options.backend}, T ${
         options.patterns.join(",")

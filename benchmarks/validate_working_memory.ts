@@ -7,14 +7,14 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { parseCliArgs, parseInteger } from "./cli_args.ts";
 import {
   formatWorkingMemoryVerdict,
   judgeWorkingMemory,
   WORKING_MEMORY_RULE,
 } from "../validation/working_memory_checks.ts";
 import { loadWorkingMemoryReference, type Regime } from "../validation/working_memory_reference.ts";
-import { UsageError, WORKING_MEMORY_T_SIM } from "./bench_options.ts";
+import { checkBenchOutput, UsageError, WORKING_MEMORY_T_SIM } from "./bench_options.ts";
 import { reportRunError } from "./cli_errors.ts";
 import { appendToHistory, History, writeResult } from "./results_store.ts";
 import { runWorkingMemory } from "./run_working_memory.ts";
@@ -60,9 +60,8 @@ function parseList(flag: string, raw: string, parse: (s: string) => boolean, ran
 export function parseWorkingMemoryValidateArgs(args: string[]): WmValidateOptions | "help" {
   let values;
   try {
-    ({ values } = parseArgs({
+    ({ values } = parseCliArgs({
       args,
-      strict: true,
       options: {
         model: { type: "string" },
         regimes: { type: "string" },
@@ -75,6 +74,7 @@ export function parseWorkingMemoryValidateArgs(args: string[]): WmValidateOption
       },
     }));
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`${(e as Error).message} (see --help)`);
   }
   if (values.help) return "help";
@@ -87,11 +87,11 @@ export function parseWorkingMemoryValidateArgs(args: string[]): WmValidateOption
   const seeds = parseList(
     "seeds",
     values.seeds ?? "1,2,3",
-    (s) => /^\d+$/.test(s) && Number(s) <= 0xffffffff,
+    (s) => (parseInteger(s) ?? Infinity) <= 0xffffffff,
     "distinct integers in [0, 4294967295] separated by commas",
   ).map(Number);
   const rawT = values["t-sim"];
-  const tSimMs = rawT === undefined ? WORKING_MEMORY_T_SIM.default : Number(rawT);
+  const tSimMs = rawT === undefined ? WORKING_MEMORY_T_SIM.default : parseInteger(rawT) ?? NaN;
   if (
     !Number.isInteger(tSimMs) || tSimMs < WORKING_MEMORY_T_SIM.min ||
     tSimMs > WORKING_MEMORY_T_SIM.max
@@ -126,6 +126,11 @@ export async function validateWorkingMemoryMain(args: string[]): Promise<number>
   if (options === "help") {
     console.log(HELP);
     return 0;
+  }
+  try {
+    await checkBenchOutput({ out: options.out, report: false });
+  } catch (e) {
+    return reportRunError(e);
   }
   const say = options.json ? (m: string) => console.error(m) : (m: string) => console.log(m);
   try {

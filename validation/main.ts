@@ -11,7 +11,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCliArgs, parseDecimal, UsageError as CliUsageError } from "../benchmarks/cli_args.ts";
 import {
   loadReferenceEnsemble,
   parseScale,
@@ -78,8 +78,8 @@ function parseMs(
   limits: { fallback: number; positive: boolean },
 ) {
   if (value === undefined) return limits.fallback;
-  const x = Number(value);
-  const ok = value.trim() !== "" && Number.isFinite(x) && (limits.positive ? x > 0 : x >= 0);
+  const x = parseDecimal(value) ?? NaN;
+  const ok = Number.isFinite(x) && (limits.positive ? x > 0 : x >= 0);
   if (!ok) {
     throw new UsageError(
       `${flag} is '${value}'; it must be a number ${limits.positive ? "> 0" : "≥ 0"} (ms)`,
@@ -200,9 +200,8 @@ export async function runCli(
 ): Promise<number> {
   let json = args.includes("--json");
   try {
-    const { values } = parseArgs({
+    const { values } = parseCliArgs({
       args,
-      strict: true,
       allowPositionals: false,
       options: {
         spikes: { type: "string", multiple: true },
@@ -275,6 +274,7 @@ export async function runCli(
     return verdict.pass ? 0 : 1;
   } catch (error) {
     const known = error instanceof SpikeInputError || error instanceof UsageError ||
+      error instanceof CliUsageError ||
       error instanceof RangeError || error instanceof TypeError ||
       (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     const message = (error as Error).message;
