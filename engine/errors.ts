@@ -15,13 +15,43 @@ export class ParameterError extends Error {
   }
 }
 
+/**
+ * A value that a ParameterError prints as this text, for inputs that are best described in
+ * words (an omitted bound, say) rather than shown.
+ */
+export class DescribedValue {
+  constructor(readonly text: string) {}
+}
+
 function formatValue(value: unknown): string {
+  if (value instanceof DescribedValue) return value.text;
   if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
   if (typeof value === "string") return JSON.stringify(value);
   try {
-    return JSON.stringify(value) ?? String(value);
+    // JSON has no ±Infinity or NaN (it would print null): keep them readable, e.g. in a
+    // distribution's omitted bounds.
+    const json = JSON.stringify(
+      value,
+      (_key, v) => typeof v === "number" && !Number.isFinite(v) ? `\u0000${v}\u0000` : v,
+    );
+    return json?.replace(/"\\u0000(-?Infinity|NaN)\\u0000"/g, "$1") ?? String(value);
   } catch {
     return String(value);
+  }
+}
+
+/**
+ * Raised by every method of a simulator after `close()` (on both backends): the simulator's
+ * buffers are gone, so nothing can be run or read back.
+ */
+export class SimulatorClosedError extends Error {
+  /** The method that was called, e.g. `run`. */
+  readonly method: string;
+
+  constructor(method: string) {
+    super(`simulator is closed: ${method}() was called after close(); build a new simulator`);
+    this.name = "SimulatorClosedError";
+    this.method = method;
   }
 }
 

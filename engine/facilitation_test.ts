@@ -67,18 +67,22 @@ Deno.test("facilitating projections of one population must share their parameter
   const spec = net.spec();
   assert.deepEqual(spec.projections[0].facilitation, { ...STP, u0: 0.19, x0: 1 });
   assert.equal(spec.projections[1].facilitation, null);
-  const [src, plastic] = [spec.populations[0], spec.populations[1]];
   const rule = { kind: "one_to_one" } as const;
+  // A second source with facilitating projections into two targets.
+  const src = net.population("src2", { size: 1, params: iafPscExp() });
+  const plastic = net.population("plastic2", { size: 1, params: iafPscExp() });
+  const other = net.population("plastic3", { size: 1, params: iafPscExp() });
+  net.connect(src, other, { rule, weight: 1, delay: 0.1, facilitation: STP });
   assert.throws(
     () =>
       net.connect(src, plastic, { rule, weight: 1, delay: 0.1, facilitation: { ...STP, U: 0.3 } }),
     (e: unknown) =>
-      e instanceof ParameterError && e.parameter === "connect(src→plastic).facilitation",
+      e instanceof ParameterError && e.parameter === "connect(src2→plastic2).facilitation",
   );
   assert.throws(
     () =>
       net.connect(src, plastic, { rule, weight: 1, delay: 0.1, facilitation: { ...STP, tauD: 0 } }),
     (e: unknown) =>
-      e instanceof ParameterError && e.parameter === "connect(src→plastic).facilitation.tauD",
+      e instanceof ParameterError && e.parameter === "connect(src2→plastic2).facilitation.tauD",
   );
 });

@@ -6,6 +6,7 @@
  */
 import { asDistribution, type Distribution, validateDistribution } from "./distributions.ts";
 import {
+  DescribedValue,
   ParameterError,
   requireFinite,
   requireInteger,
@@ -34,7 +35,11 @@ export const CONNECTION_RULES = [
   "pairwise_bernoulli",
 ] as const;
 
-/** A population handle returned by `Network.population`. */
+/**
+ * A population handle returned by `Network.population`. The network recognises its own
+ * handles by identity: a handle of another network (even with the same name and index) or a
+ * copy of one is rejected.
+ */
 export interface Population {
   /** Index of the population in creation order. */
   readonly index: number;
@@ -164,6 +169,8 @@ export class Network {
   #populations: PopulationSpec[] = [];
   #projections: ProjectionSpec[] = [];
   #currents: CurrentSpec[] = [];
+  /** The handles this network gave out, each with its population. */
+  #handles = new WeakMap<object, PopulationSpec>();
 
   constructor(options: NetworkOptions = {}) {
     this.resolutionMs = requirePositive("resolutionMs", options.resolutionMs ?? 0.1);
@@ -234,7 +241,14 @@ export class Network {
       recorded: false,
     };
     this.#populations.push(spec);
-    return { index: spec.index, name, size: spec.size, first: spec.first };
+    const handle: Population = Object.freeze({
+      index: spec.index,
+      name,
+      size: spec.size,
+      first: spec.first,
+    });
+    this.#handles.set(handle, spec);
+    return handle;
   }
 
   /** Drives every neuron of `target` with its own independent Poisson train. */
@@ -284,27 +298,7 @@ export class Network {
     const rule = normalizeRule(options.rule, source.size, target.size, `${where}.rule`);
     const weight = asDistribution(options.weight);
     validateDistribution(weight, `${where}.weight`);
-    const delay = asDistribution(options.delay);
-    validateDistribution(delay, `${where}.delay`);
-    if (delay.kind === "constant") {
-      this.#checkDelay(`${where}.delay`, delay.value);
-    } else if (!(delay.min >= this.resolutionMs / 2)) {
-      throw new ParameterError(
-        `${where}.delay.min`,
-        delay.min,
-        `a redraw lower bound ≥ half the resolution (${
-          this.resolutionMs / 2
-        } ms), so every delay rounds to ≥ 1 step`,
-      );
-    } else if (Math.min(delay.max, delay.mean + 9 * delay.std) / this.resolutionMs > 4095) {
-      throw new ParameterError(
-        `${where}.delay`,
-        delay,
-        `delays of at most ${
-          4095 * this.resolutionMs
-        } ms (4095 steps; an unbounded normal reaches mean + 9 std)`,
-      );
-    }
+    const delay = this.#delayDistribution(`${where}.delay`, options.delay);
     let facilitation: Required<FacilitationParams> | null = null;
     if (options.facilitation !== undefined) {
       validateFacilitation(options.facilitation, `${where}.facilitation`);
@@ -352,16 +346,7 @@ export class Network {
     if (typeof stopMs !== "number" || Number.isNaN(stopMs) || !(stopMs >= startMs)) {
       throw new ParameterError(`${where}.stopMs`, stopMs, `a time ≥ startMs (${startMs} ms)`);
     }
-    const delay = asDistribution(options.delay ?? h);
-    validateDistribution(delay, `${where}.delay`);
-    if (delay.kind === "constant") this.#checkDelay(`${where}.delay`, delay.value);
-    else if (!(delay.min >= h / 2) || !(delay.max / h <= 4095)) {
-      throw new ParameterError(
-        `${where}.delay`,
-        delay,
-        `redraw bounds within [${h / 2}, ${4095 * h}] ms`,
-      );
-    }
+    const delay = this.#delayDistribution(`${where}.delay`, options.delay ?? h);
     this.#currents.push({
       index: this.#currents.length,
       target: pop.index,
@@ -395,11 +380,69 @@ export class Network {
   }
 
   #lookup(p: Population, where: string): PopulationSpec {
-    const spec = p && typeof p === "object" ? this.#populations[p.index] : undefined;
-    if (!spec || spec.name !== p.name) {
-      throw new ParameterError(where, p?.name ?? p, "a population created by this network");
+    const spec = p !== null && typeof p === "object" ? this.#handles.get(p) : undefined;
+    if (!spec) {
+      const named = p !== null && typeof p === "object" && typeof p.name === "string";
+      throw new ParameterError(
+        where,
+        named ? p.name : p,
+        "a population handle returned by this network's population()" +
+          (named ? " (this one belongs to another Network, or is a copy of a handle)" : ""),
+      );
     }
     return spec;
+  }
+
+  /**
+   * A validated delay distribution: a constant on the grid (`#checkDelay`), or a normal whose
+   * redraw window [min, max], cut to mean ± 9 std (where the delay table ends), lies within
+   * [h/2, 4095·h] so that every delay rounds to 1..4095 steps.
+   */
+  #delayDistribution(where: string, value: number | Distribution): Distribution {
+    const delay = asDistribution(value);
+    validateDistribution(delay, where);
+    if (delay.kind === "constant") {
+      this.#checkDelay(where, delay.value);
+      return delay;
+    }
+    const h = this.resolutionMs;
+    const range = `[${ms(h / 2)}, ${ms(4095 * h)}] ms`;
+    const why = `≥ ${ms(h / 2)} ms, half the resolution of ${h} ms, so that every delay rounds ` +
+      `to ≥ 1 step`;
+    const lo = Math.max(delay.min, delay.mean - 9 * delay.std);
+    if (!(lo >= h / 2)) {
+      if (delay.min === -Infinity) {
+        throw new ParameterError(
+          `${where}.min`,
+          new DescribedValue(
+            `no lower bound (the lower tail of normal(${delay.mean}, ${delay.std}) reaches ` +
+              `${ms(lo)} ms)`,
+          ),
+          `a lower bound in ${range}, as normal(mean, std, { min }): a normal delay needs ` +
+            `min ${why}`,
+        );
+      }
+      throw new ParameterError(
+        `${where}.min`,
+        delay.min,
+        `a redraw lower bound in ${range}: min ${why}`,
+      );
+    }
+    const hi = Math.min(delay.max, delay.mean + 9 * delay.std);
+    if (hi / h > 4095) {
+      throw new ParameterError(
+        `${where}.max`,
+        delay.max === Infinity
+          ? new DescribedValue(
+            `no upper bound (the upper tail of normal(${delay.mean}, ${delay.std}) reaches ` +
+              `${ms(hi)} ms)`,
+          )
+          : delay.max,
+        `delays of at most ${ms(4095 * h)} ms (4095 steps): a redraw upper bound in ${range}, ` +
+          `as normal(mean, std, { max })`,
+      );
+    }
+    return delay;
   }
 
   #checkDelay(where: string, delayMs: number): void {
@@ -420,6 +463,11 @@ export class Network {
       );
     }
   }
+}
+
+/** A time in ms without a floating-point tail (4095 · 0.1 → 409.5). */
+function ms(value: number): number {
+  return Number(value.toPrecision(12));
 }
 
 function flag(value: unknown, where: string, fallback: boolean): boolean {

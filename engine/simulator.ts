@@ -1,7 +1,11 @@
 /** Chooses a backend and builds a network on it. */
 import { createCpuSimulator } from "./cpu/cpu_simulator.ts";
 import { ParameterError } from "./errors.ts";
-import { createGpuSimulator, type GpuSimulatorOptions } from "./gpu/gpu_simulator.ts";
+import {
+  createGpuSimulator,
+  type GpuSimulatorOptions,
+  validateGpuOptions,
+} from "./gpu/gpu_simulator.ts";
 import { Network, type NetworkSpec } from "./network.ts";
 import type { Simulator } from "./simulator_types.ts";
 
@@ -24,6 +28,7 @@ export function createSimulator(
   if (!BACKENDS.includes(backend)) {
     throw new ParameterError("backend", backend, `one of ${BACKENDS.join(", ")}`);
   }
+  validateGpuOptions(options);
   if (backend === "cpu") return Promise.resolve(createCpuSimulator(spec));
   return createGpuSimulator(spec, options);
 }

@@ -76,7 +76,10 @@ export interface FacilitationArrays {
 /** Progress callback of a long run. */
 export type ProgressCallback = (stepsDone: number, stepsTotal: number) => void;
 
-/** A built network that can be advanced in time. */
+/**
+ * A built network that can be advanced in time. After `close()` every method throws (or
+ * rejects with) a `SimulatorClosedError`, on every backend; closing twice is a no-op.
+ */
 export interface Simulator {
   readonly backend: "webgpu" | "cpu";
   readonly adapter: AdapterDescription;
@@ -88,7 +91,11 @@ export interface Simulator {
   readonly fixedPointScale: number;
   /** Bytes of device memory allocated (0 on the CPU backend). */
   readonly deviceBytes: number;
-  /** Advances the network by `durationMs` (rounded to whole steps). */
+  /**
+   * Advances the network by `durationMs`: a finite multiple of the resolution ≥ 0 (within a
+   * floating-point tolerance; 0 runs no step). Any other duration rejects with a
+   * ParameterError that names the nearest valid durations, before any work.
+   */
   run(durationMs: number, options?: { onProgress?: ProgressCallback }): Promise<RunStats>;
   /** Returns the spikes recorded since the last call and forgets them. */
   takeSpikes(): RecordedSpikes;

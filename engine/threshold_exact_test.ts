@@ -14,10 +14,14 @@ bothBackends("a membrane exactly on threshold fires; 10^-4 mV below does not", a
   const atRest = iafPscExp({ V_th: -65, V_reset: -70 });
   const integrator = iafPscExp({ tau_m: 1e20 });
   const zero = net.population("theta_zero", { size: 1, v0: -65, params: atRest });
-  net.population("theta_zero_below", { size: 1, v0: -65.0001, params: atRest });
+  const zeroBelow = net.population("theta_zero_below", { size: 1, v0: -65.0001, params: atRest });
   const flat = net.population("flat_membrane", { size: 1, v0: -50, params: integrator });
-  net.population("flat_membrane_below", { size: 1, v0: -50.0001, params: integrator });
-  for (const p of net.spec().populations) net.record(p);
+  const flatBelow = net.population("flat_membrane_below", {
+    size: 1,
+    v0: -50.0001,
+    params: integrator,
+  });
+  for (const p of [zero, zeroBelow, flat, flatBelow]) net.record(p);
   const sim = await build(net, backend);
   await sim.run(50);
   const spikes = sim.takeSpikes();

@@ -17,12 +17,14 @@ import {
 } from "../plan.ts";
 import type { NetworkSpec } from "../network.ts";
 import { sampleDiscrete, sampleWeight } from "../sampling.ts";
+import { SimulatorBase } from "../simulator_base.ts";
 import type {
   AdapterDescription,
   BuildPhases,
   Connectivity,
   FacilitationArrays,
   NeuronState,
+  ProgressCallback,
   RecordedSpikes,
   RunStats,
   Simulator,
@@ -44,14 +46,16 @@ export function createCpuSimulator(spec: NetworkSpec): Simulator {
   return new CpuSimulator(spec);
 }
 
-class CpuSimulator implements Simulator {
+/** Steps between two progress reports of `run` (the WebGPU backend reports once per batch). */
+const PROGRESS_STEPS = 1000;
+
+class CpuSimulator extends SimulatorBase {
   readonly backend = "cpu" as const;
   readonly adapter = CPU_ADAPTER;
   readonly phases: BuildPhases = { create: 0, connect: 0, prepare: 0, compile: 0 };
   readonly deviceBytes = 0;
   readonly fixedPointScale: number;
   readonly synapseCount: number;
-  stepsDone = 0;
 
   #plan: NetworkPlan;
   #y: Float64Array;
@@ -72,6 +76,7 @@ class CpuSimulator implements Simulator {
   #currentCache: { block: Float64Array; value: Float64Array }[] = [];
 
   constructor(spec: NetworkSpec) {
+    super(spec.resolutionMs);
     let t0 = performance.now();
     const plan = planNetwork(spec);
     this.#plan = plan;
@@ -138,10 +143,9 @@ class CpuSimulator implements Simulator {
     this.phases.prepare = (performance.now() - t0) / 1000;
   }
 
-  run(durationMs: number): Promise<RunStats> {
+  protected doRun(steps: number, onProgress?: ProgressCallback): Promise<RunStats> {
     const t0 = performance.now();
     const plan = this.#plan;
-    const steps = Math.round(durationMs / plan.spec.resolutionMs);
     const n = plan.spec.neuronCount;
     const scale = this.fixedPointScale;
     const slots = plan.ringSlots;
@@ -234,6 +238,9 @@ class CpuSimulator implements Simulator {
       }
       spikes += spiking.length;
       this.stepsDone++;
+      if (onProgress && ((s + 1) % PROGRESS_STEPS === 0 || s + 1 === steps)) {
+        onProgress(s + 1, steps);
+      }
     }
     return Promise.resolve({
       steps,
@@ -243,7 +250,7 @@ class CpuSimulator implements Simulator {
     });
   }
 
-  takeSpikes(): RecordedSpikes {
+  protected doTakeSpikes(): RecordedSpikes {
     const out = {
       steps: Int32Array.from(this.#spikeSteps),
       neurons: Uint32Array.from(this.#spikeNeurons),
@@ -253,7 +260,7 @@ class CpuSimulator implements Simulator {
     return out;
   }
 
-  connectivity(): Promise<Connectivity> {
+  protected doConnectivity(): Promise<Connectivity> {
     const c = this.#conn;
     return Promise.resolve(sortRows({
       rowStart: c.rowStart.slice(),
@@ -264,7 +271,7 @@ class CpuSimulator implements Simulator {
     }));
   }
 
-  state(): Promise<NeuronState> {
+  protected doState(): Promise<NeuronState> {
     const n = this.#plan.spec.neuronCount;
     const v = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -278,7 +285,7 @@ class CpuSimulator implements Simulator {
     });
   }
 
-  facilitationState(): Promise<FacilitationArrays> {
+  protected doFacilitationState(): Promise<FacilitationArrays> {
     const n = this.#plan.spec.neuronCount;
     const out = {
       u: new Float64Array(n).fill(NaN),
@@ -294,5 +301,17 @@ class CpuSimulator implements Simulator {
     return Promise.resolve(out);
   }
 
-  close(): void {}
+  protected doClose(): void {
+    // Drops the big arrays (the base class refuses every later call).
+    this.#ring = new Float64Array(0);
+    this.#conn = {
+      rowStart: new Uint32Array(0),
+      targets: new Uint32Array(0),
+      delaySteps: new Uint32Array(0),
+      weights: new Int32Array(0),
+      scale: this.#conn.scale,
+    };
+    this.#spikeSteps = [];
+    this.#spikeNeurons = [];
+  }
 }

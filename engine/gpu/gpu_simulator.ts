@@ -18,6 +18,7 @@ import {
   type NetworkPlan,
   planNetwork,
 } from "../plan.ts";
+import { SimulatorBase } from "../simulator_base.ts";
 import type {
   BuildPhases,
   Connectivity,
@@ -65,16 +66,24 @@ const WORKGROUP = 64;
 const STORAGE = GPUBufferUsage.STORAGE;
 const COPY_SRC = GPUBufferUsage.COPY_SRC;
 
+/**
+ * Throws a ParameterError for an out-of-range numeric option. `createSimulator` checks them
+ * for both backends (the CPU backend ignores them), so an option valid on one is valid on both.
+ */
+export function validateGpuOptions(options: GpuSimulatorOptions): void {
+  for (const key of ["stepsPerBatch", "maxChunkSynapses", "deliverWorkgroups"] as const) {
+    const v = options[key];
+    if (v !== undefined) requireInteger(key, v, { min: 1, max: 2 ** 31 });
+  }
+}
+
 /** Builds `spec` on a WebGPU device. */
 export async function createGpuSimulator(
   spec: NetworkSpec,
   options: GpuSimulatorOptions = {},
 ): Promise<Simulator> {
   const plan = planNetwork(spec);
-  for (const key of ["stepsPerBatch", "maxChunkSynapses", "deliverWorkgroups"] as const) {
-    const v = options[key];
-    if (v !== undefined) requireInteger(key, v, { min: 1, max: 2 ** 31 });
-  }
+  validateGpuOptions(options);
   const owns = !options.gpu;
   const gpu = options.gpu ?? await acquireGpu({ log: options.log });
   const sim = new GpuSimulator(gpu, owns, plan, options);
@@ -104,12 +113,11 @@ interface Batch {
   recordStaging: GPUBuffer | null;
 }
 
-class GpuSimulator implements Simulator {
+class GpuSimulator extends SimulatorBase {
   readonly backend = "webgpu" as const;
   readonly phases: BuildPhases = { create: 0, connect: 0, prepare: 0, compile: 0 };
   fixedPointScale = 0;
   synapseCount = 0;
-  stepsDone = 0;
 
   #gpu: GpuContext;
   #device: GPUDevice;
@@ -148,9 +156,9 @@ class GpuSimulator implements Simulator {
   #deliverWorkgroups = 256;
   #staging: { counters: GPUBuffer; record: GPUBuffer | null }[] = [];
   #spikeKeys: Float64Array[] = [];
-  #closed = false;
 
   constructor(gpu: GpuContext, owns: boolean, plan: NetworkPlan, options: GpuSimulatorOptions) {
+    super(plan.spec.resolutionMs);
     this.#gpu = gpu;
     this.#device = gpu.device;
     this.#memory = new DeviceMemory(gpu);
@@ -671,13 +679,8 @@ class GpuSimulator implements Simulator {
     }
   }
 
-  async run(
-    durationMs: number,
-    options: { onProgress?: ProgressCallback } = {},
-  ): Promise<RunStats> {
-    if (this.#closed) throw new Error("simulator is closed");
+  protected async doRun(steps: number, onProgress?: ProgressCallback): Promise<RunStats> {
     const t0 = performance.now();
-    const steps = Math.round(durationMs / this.#plan.spec.resolutionMs);
     const stats: RunStats = { steps, spikes: 0, synapticEvents: 0, wallSeconds: 0 };
     let submitted = 0;
     let pending: Batch | null = null;
@@ -692,7 +695,7 @@ class GpuSimulator implements Simulator {
       }
       if (pending) {
         await this.#collect(pending, stats);
-        options.onProgress?.(pending.firstStep + pending.steps - this.stepsDone, steps);
+        onProgress?.(pending.firstStep + pending.steps - this.stepsDone, steps);
       }
       pending = next;
     }
@@ -701,7 +704,7 @@ class GpuSimulator implements Simulator {
     return stats;
   }
 
-  takeSpikes(): RecordedSpikes {
+  protected doTakeSpikes(): RecordedSpikes {
     const n = this.#nodes.size;
     const networkId = this.#nodes.networkId;
     const total = this.#spikeKeys.reduce((s, k) => s + k.length, 0);
@@ -720,7 +723,7 @@ class GpuSimulator implements Simulator {
     return { steps, neurons };
   }
 
-  async connectivity(): Promise<Connectivity> {
+  protected async doConnectivity(): Promise<Connectivity> {
     const layout = this.#layout!;
     const total = this.synapseCount;
     const targets = new Uint32Array(total);
@@ -753,7 +756,7 @@ class GpuSimulator implements Simulator {
     });
   }
 
-  async state(): Promise<NeuronState> {
+  protected async doState(): Promise<NeuronState> {
     const nodes = this.#nodes;
     const n = nodes.size;
     const f = new Float32Array(await this.#memory.read(this.#neurons, 16 * n));
@@ -774,7 +777,7 @@ class GpuSimulator implements Simulator {
     return out;
   }
 
-  async facilitationState(): Promise<FacilitationArrays> {
+  protected async doFacilitationState(): Promise<FacilitationArrays> {
     const plan = this.#plan;
     const count = this.#nodes.deviceId.length;
     const out = {
@@ -796,9 +799,8 @@ class GpuSimulator implements Simulator {
     return out;
   }
 
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+  protected doClose(): void {
+    this.#spikeKeys = [];
     this.#memory.destroyAll();
     if (this.#owns) this.#gpu.close();
   }
