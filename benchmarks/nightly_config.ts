@@ -8,7 +8,9 @@
  */
 
 import type { RegressionOptions } from "../reports/regression.ts";
-import { BENCH_MODELS } from "./bench_options.ts";
+import { BENCH_MODELS, MICROCIRCUIT_STEP_MS, SCALE_MIN } from "./bench_options.ts";
+import { isOnGrid } from "./cli_args.ts";
+import { REGRESSION_FLAGS } from "./regress.ts";
 
 /** One entry of `matrix`: every combination of its lists is a cell. */
 export interface MatrixEntry {
@@ -201,7 +203,12 @@ class Reader {
   }
 }
 
-const SCALE = { ok: (x: number) => x > 0 && x <= 1, range: "a number in (0, 1]" };
+// The same ranges as the bench flags, so that a cell the config accepts is a valid bench run.
+const SCALE = {
+  ok: (x: number) => x >= SCALE_MIN && x <= 1,
+  range: `a number in [${SCALE_MIN}, 1] (every population keeps at least one neuron)`,
+};
+const K_SCALE = { ok: (x: number) => x > 0 && x <= 1, range: "a number in (0, 1]" };
 const SEED = {
   ok: (x: number) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff,
   range: "an integer in [0, 4294967295]",
@@ -216,7 +223,7 @@ function readEntry(r: Reader, path: string, value: unknown, index: number): Matr
     scales: r.list(`${path}.scales`, o.scales, (p, v) => r.number(p, v, undefined, SCALE)),
     k_scale: o.k_scale === undefined || o.k_scale === null
       ? null
-      : r.number(`${path}.k_scale`, o.k_scale, undefined, SCALE),
+      : r.number(`${path}.k_scale`, o.k_scale, undefined, K_SCALE),
     seeds: r.list(`${path}.seeds`, o.seeds, (p, v) => r.number(p, v, undefined, SEED)),
     drives: r.list(
       `${path}.drives`,
@@ -228,18 +235,21 @@ function readEntry(r: Reader, path: string, value: unknown, index: number): Matr
       range: "an integer in [1, 1000]",
     }),
     t_presim_ms: r.number(`${path}.t_presim_ms`, o.t_presim_ms, 500, {
-      ok: (x) => x >= 0 && x <= 1e7,
-      range: "a number of ms in [0, 1e7]",
+      ok: (x) => x >= 0 && x <= 1e7 && isOnGrid(x, MICROCIRCUIT_STEP_MS),
+      range: `a multiple of ${MICROCIRCUIT_STEP_MS} ms in [0, 1e7]`,
     }),
     t_sim_ms: r.number(`${path}.t_sim_ms`, o.t_sim_ms, 1000, {
-      ok: (x) => x > 0 && x <= 1e7,
-      range: "a number of ms in (0, 1e7]",
+      ok: (x) => x >= MICROCIRCUIT_STEP_MS && x <= 1e7 && isOnGrid(x, MICROCIRCUIT_STEP_MS),
+      range: `a multiple of ${MICROCIRCUIT_STEP_MS} ms in [${MICROCIRCUIT_STEP_MS}, 1e7]`,
     }),
     backend: r.string(`${path}.backend`, o.backend, "webgpu", ["webgpu", "cpu"] as const),
     record: r.boolean(`${path}.record`, o.record, true),
     save_spikes: r.boolean(`${path}.save_spikes`, o.save_spikes, false),
     validate: r.boolean(`${path}.validate`, o.validate, false),
   };
+  if (entry.save_spikes && !entry.record) {
+    r.problems.push(`${path}.save_spikes: needs "record": true (no spikes are recorded to save)`);
+  }
   if (entry.validate) {
     if (!entry.record) {
       r.problems.push(`${path}.validate: needs "record": true (spikes to validate)`);
@@ -328,9 +338,11 @@ export function parseNightlyConfig(value: unknown, file = "bench.config.json"): 
     if (ro) {
       for (const [key, name] of Object.entries(REGRESSION_KEYS)) {
         if (ro[key] === undefined) continue;
+        // The ranges of the regress flags (one rule, one set of limits).
+        const flag = Object.values(REGRESSION_FLAGS).find((f) => f.option === name)!;
         regression[name] = r.number(`regression.${key}`, ro[key], undefined, {
-          ok: (x) => x >= 0,
-          range: "a number ≥ 0",
+          ok: (x) => (!flag.integer || Number.isInteger(x)) && flag.ok(x),
+          range: flag.range.replace(/--([a-z-]+)/g, (_, f: string) => f.replaceAll("-", "_")),
         });
       }
     }

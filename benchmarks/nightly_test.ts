@@ -60,6 +60,28 @@ Deno.test("the matrix expands models × scales × seeds × drives with the entry
   assert.deepEqual(config.out, "results");
 });
 
+Deno.test("nightly_config_bench_ranges: a cell the config accepts is a run the bench accepts", () => {
+  const found = problems({
+    matrix: [
+      { ...entry, record: false, save_spikes: true, t_sim_ms: 100.05, t_presim_ms: 0.01 },
+      { ...entry, name: "tiny", scales: [0.0001] },
+    ],
+    regression: { min_relative_change: 2, session_gap_minutes: 0, baseline_runs: 2.5 },
+  });
+  const expected = [
+    /^matrix\[0\]\.save_spikes: needs "record": true/,
+    /^matrix\[0\]\.t_sim_ms: got 100\.05, expected a multiple of 0\.1 ms in \[0\.1, 1e7\]/,
+    /^matrix\[0\]\.t_presim_ms: got 0\.01, expected a multiple of 0\.1 ms in \[0, 1e7\]/,
+    /^matrix\[1\]\.scales\[0\]: got 0\.0001, expected a number in \[0\.00047, 1\]/,
+    /^regression\.min_relative_change: got 2, expected a fraction in \[0, 1\)/,
+    /^regression\.session_gap_minutes: got 0, expected/,
+    /^regression\.baseline_runs: got 2\.5, expected an integer in \[1, 10000\]/,
+  ];
+  for (const re of expected) {
+    assert.ok(found.some((p) => re.test(p)), `no problem matching ${re} in:\n${found.join("\n")}`);
+  }
+});
+
 Deno.test("every mistake in a configuration is reported with its path and what is allowed", () => {
   const found = problems({
     out: 3,
@@ -74,7 +96,7 @@ Deno.test("every mistake in a configuration is reported with its path and what i
   const expected = [
     /^\(top level\)\.extra: unknown key/,
     /^matrix\[0\]\.colour: unknown key/,
-    /^matrix\[0\]\.scales\[0\]: got 2, expected a number in \(0, 1\]/,
+    /^matrix\[0\]\.scales\[0\]: got 2, expected a number in \[0\.00047, 1\]/,
     /^matrix\[0\]\.drives\[0\]: got "ac", expected one of "poisson", "dc"/,
     /^matrix\[0\]\.repeat: got 0, expected an integer in \[1, 1000\]/,
     /^matrix\[1\]\.models\[0\]: got "brunel", expected one of "microcircuit"/,
@@ -122,7 +144,7 @@ Deno.test("the nightly CLI exits 2 on a bad configuration and lists the problems
     assert.equal(out.code, 2);
     assert.match(
       new TextDecoder().decode(out.stderr),
-      /bad\.json: 1 problem\(s\):\n {2}matrix\[0\]\.scales\[0\]: got 0, expected a number in \(0, 1\]/,
+      /bad\.json: 1 problem\(s\):\n {2}matrix\[0\]\.scales\[0\]: got 0, expected a number in \[0\.00047, 1\]/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
