@@ -2,7 +2,11 @@
 // failure names the regime, test and quantity.
 import { equal, ok } from "node:assert/strict";
 import { analyzeWorkingMemory, type GroupSpikes } from "./working_memory_analysis.ts";
-import { formatWorkingMemoryVerdict, judgeWorkingMemory } from "./working_memory_checks.ts";
+import {
+  fisherExactTwoSided,
+  formatWorkingMemoryVerdict,
+  judgeWorkingMemory,
+} from "./working_memory_checks.ts";
 import {
   loadReferenceSpikes,
   loadWorkingMemoryReference,
@@ -78,4 +82,39 @@ Deno.test("an A run without the readout response fails test 8; swapping A and B 
     { ...realA, regime: "B" as Regime },
   ], ref);
   ok(swapped.checks.some((c) => c.test === "11" && !c.pass));
+});
+
+Deno.test("fisherExactTwoSided: hand-computed hypergeometric sums", () => {
+  // [[2, 1], [1, 6]]: P(x) = C(3,x)·C(7,3−x)/C(10,3); P(2) + P(3) = (21 + 1)/120.
+  ok(Math.abs(fisherExactTwoSided([2, 1, 1, 6]) - 22 / 120) < 1e-12);
+  // [[5, 0], [0, 5]]: the two extreme tables, each 1/C(10,5).
+  ok(Math.abs(fisherExactTwoSided([5, 0, 0, 5]) - 2 / 252) < 1e-12);
+  equal(fisherExactTwoSided([0, 5, 0, 7]), 1);
+});
+
+Deno.test("wm_regime_c_ignition: spontaneous ignitions in C are judged by their frequency against NEST's", async () => {
+  const ref = await loadWorkingMemoryReference();
+  const run = await nestRun("C", "143202464");
+  const ignited = (seed: string, ps: number) => ({
+    ...run,
+    seed,
+    analysis: { ...run.analysis, all_ps_total_550_3000: ps },
+  });
+  const check = (runs: typeof run[]) =>
+    judgeWorkingMemory(runs, ref).checks.find((c) =>
+      c.seed === "ensemble" && c.quantity.startsWith("runs with a spontaneous ignition")
+    )!;
+  // Two of three runs ignite (one with 2 PS, as our seed 2 did): as NEST's 1 of 7 allows.
+  const some = check([ignited("1", 1), ignited("2", 2), ignited("3", 0)]);
+  ok(some.judged && some.pass, `${some.quantity}: p = ${some.value}`);
+  equal(some.quantity, "runs with a spontaneous ignition in [550, 3000): 2 of 3");
+  // The per-run count is reported only.
+  const perRun = judgeWorkingMemory([ignited("2", 2)], ref).checks.find((c) =>
+    c.seed === "2" && c.quantity === "PS of all selective pops in [550, 3000)"
+  )!;
+  equal(perRun.judged, false);
+  // Every one of eight runs igniting is not what NEST does: fails, by name.
+  const all = check(Array.from({ length: 8 }, (_, i) => ignited(String(i), 3)));
+  equal(all.pass, false);
+  ok(all.value! < 0.01, `p = ${all.value}`);
 });
