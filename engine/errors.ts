@@ -55,6 +55,26 @@ export class SimulatorClosedError extends Error {
   }
 }
 
+/**
+ * A method of a simulator was called while an asynchronous one (`run`, `state`, ...) had not
+ * finished: the device buffers it would read or free are in use.
+ */
+export class SimulatorBusyError extends Error {
+  /** The method that was called. */
+  readonly method: string;
+  /** The method still in progress. */
+  readonly busyWith: string;
+
+  constructor(method: string, busyWith: string) {
+    super(
+      `simulator is busy: ${method}() was called while ${busyWith}() is in progress; await it first`,
+    );
+    this.name = "SimulatorBusyError";
+    this.method = method;
+    this.busyWith = busyWith;
+  }
+}
+
 /** Throws a ParameterError unless `value` is a finite number. */
 export function requireFinite(parameter: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isFinite(value)) {

@@ -3,7 +3,7 @@
  * closed state. Backends extend `SimulatorBase` and implement the protected `do*` methods,
  * which are only ever called with checked arguments on an open simulator.
  */
-import { ParameterError, SimulatorClosedError } from "./errors.ts";
+import { ParameterError, SimulatorBusyError, SimulatorClosedError } from "./errors.ts";
 import type {
   AdapterDescription,
   BuildPhases,
@@ -98,6 +98,8 @@ export abstract class SimulatorBase implements Simulator {
 
   readonly #resolutionMs: number;
   #closed = false;
+  /** The asynchronous method in progress, if any (its buffers must not be read or freed). */
+  #busy: string | null = null;
 
   constructor(resolutionMs: number) {
     this.#resolutionMs = resolutionMs;
@@ -116,7 +118,8 @@ export abstract class SimulatorBase implements Simulator {
     try {
       this.#open("run");
       const steps = runSteps(durationMs, this.#resolutionMs, this.stepsDone);
-      return this.doRun(steps, runProgress(options));
+      const onProgress = runProgress(options);
+      return this.#exclusive("run", () => this.doRun(steps, onProgress));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -128,20 +131,27 @@ export abstract class SimulatorBase implements Simulator {
   }
 
   connectivity(): Promise<Connectivity> {
-    return this.#openAsync("connectivity") ?? this.doConnectivity();
+    return this.#openAsync("connectivity") ??
+      this.#exclusive("connectivity", () => this.doConnectivity());
   }
 
   state(): Promise<NeuronState> {
-    return this.#openAsync("state") ?? this.doState();
+    return this.#openAsync("state") ?? this.#exclusive("state", () => this.doState());
   }
 
   facilitationState(): Promise<FacilitationArrays> {
-    return this.#openAsync("facilitationState") ?? this.doFacilitationState();
+    return this.#openAsync("facilitationState") ??
+      this.#exclusive("facilitationState", () => this.doFacilitationState());
   }
 
-  /** Releases the backend's resources; later calls of any method throw. Closing twice is a no-op. */
+  /**
+   * Releases the backend's resources; later calls of any method throw. Closing twice is a no-op;
+   * closing while `run` (or another asynchronous method) is in progress throws
+   * SimulatorBusyError: await it first.
+   */
   close(): void {
     if (this.#closed) return;
+    if (this.#busy) throw new SimulatorBusyError("close", this.#busy);
     this.#closed = true;
     this.doClose();
   }
@@ -157,6 +167,17 @@ export abstract class SimulatorBase implements Simulator {
 
   #open(method: string): void {
     if (this.#closed) throw new SimulatorClosedError(method);
+  }
+
+  /** Runs the asynchronous `work` of `method`, refusing to overlap another one. */
+  async #exclusive<T>(method: string, work: () => Promise<T>): Promise<T> {
+    if (this.#busy) throw new SimulatorBusyError(method, this.#busy);
+    this.#busy = method;
+    try {
+      return await work();
+    } finally {
+      this.#busy = null;
+    }
   }
 
   #openAsync(method: string): Promise<never> | null {

@@ -78,7 +78,9 @@ export type ProgressCallback = (stepsDone: number, stepsTotal: number) => void;
 
 /**
  * A built network that can be advanced in time. After `close()` every method throws (or
- * rejects with) a `SimulatorClosedError`, on every backend; closing twice is a no-op.
+ * rejects with) a `SimulatorClosedError`, on every backend; closing twice is a no-op. While an
+ * asynchronous method (`run`, `state`, ...) is in progress, `close()` and the other asynchronous
+ * methods throw a `SimulatorBusyError`.
  */
 export interface Simulator {
   readonly backend: "webgpu" | "cpu";
