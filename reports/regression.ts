@@ -492,8 +492,11 @@ export function formatRegressionReport(report: RegressionReport): string {
     "",
   );
   if (report.sessions.length === 0) lines.push("no runs to judge");
+  /** A session is compared only once its configuration has a baseline. */
+  const hasBaseline = (s: SessionVerdict) => s.metrics.some((m) => m.baselineMedian !== null);
   for (const s of report.sessions) {
-    lines.push(`${s.regressed ? "REGRESSED" : "ok       "} ${s.label}  (commit ${s.commit})`);
+    const status = s.regressed ? "REGRESSED" : hasBaseline(s) ? "ok       " : "no base  ";
+    lines.push(`${status} ${s.label}  (commit ${s.commit})`);
     for (const m of s.metrics) lines.push(`            ${m.message}`);
   }
   if (report.validations.length > 0) lines.push("");
@@ -506,9 +509,13 @@ export function formatRegressionReport(report: RegressionReport): string {
   }
   lines.push("");
   if (report.pass) {
+    const judged = report.sessions.filter(hasBaseline).length;
+    const waiting = report.sessions.length - judged;
     lines.push(
-      `PASS: no performance regression beyond the noise in ${report.sessions.length} ` +
-        `configuration(s); ${report.validations.length} validation(s) passed`,
+      `PASS: no performance regression beyond the noise in ${judged} configuration(s) with a ` +
+        `baseline${
+          waiting ? `; ${waiting} configuration(s) not compared (no baseline yet)` : ""
+        }; ${report.validations.length} validation(s) passed`,
     );
   } else {
     const parts = [];

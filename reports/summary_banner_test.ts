@@ -88,3 +88,14 @@ Deno.test("report_spike_file_validation: a verdict on spike files is labelled as
   );
   assert.doesNotMatch(html, /of run\(s\) <code>—<\/code>/);
 });
+
+Deno.test("report_banner_no_baseline: regress says which configurations were not compared", async () => {
+  const { formatRegressionReport, judgeHistory } = await import("./regression.ts");
+  const runs = [0, 1].map((i) => syntheticRun({ timestamp: minutesAfterEpoch(i) }));
+  const text = formatRegressionReport(judgeHistory(runs, []));
+  assert.match(text, /^no base {2} microcircuit/m);
+  assert.match(
+    text,
+    /PASS: no performance regression beyond the noise in 0 configuration\(s\) with a baseline; 1 configuration\(s\) not compared \(no baseline yet\)/,
+  );
+});
