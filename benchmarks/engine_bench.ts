@@ -4,7 +4,7 @@
  * table, or with `--json` one JSON document on stdout (the table then goes to stderr).
  * Exit codes: 0 success, 1 failure, 2 bad flags.
  */
-import { parseArgs } from "node:util";
+import { parseCliArgs, parseInteger } from "./cli_args.ts";
 import { acquireGpu } from "../engine/mod.ts";
 import { type EngineMicroOptions, type EngineMicroResults, measureEngine } from "./engine_micro.ts";
 import { environment, gitCommit } from "./metadata.ts";
@@ -57,8 +57,8 @@ export const QUICK: EngineMicroOptions = {
 
 function positiveInteger(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
+  const n = parseInteger(value) ?? NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
     throw new RangeError(`--${flag}: got ${JSON.stringify(value)}, expected an integer ≥ 1`);
   }
   return n;
@@ -104,7 +104,7 @@ export async function engineBenchMain(args: string[]): Promise<number> {
   let options: EngineMicroOptions;
   let json: boolean;
   try {
-    const { values } = parseArgs({
+    const { values } = parseCliArgs({
       args,
       options: {
         json: { type: "boolean", default: false },
@@ -114,7 +114,6 @@ export async function engineBenchMain(args: string[]): Promise<number> {
         repeat: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
-      strict: true,
       allowPositionals: false,
     });
     if (values.help) {

@@ -37,4 +37,10 @@ Deno.test("--quick --json prints the adapter and every measurement", async () =>
 Deno.test("bad flags exit with code 2", async () => {
   equal((await engineBench(["--repeat", "0"])).code, 2);
   equal((await engineBench(["--frobnicate"])).code, 2);
+  // Regression: "0x10" was read as 16 and "-5" gave parseArgs' "ambiguous" message.
+  for (const bad of ["0x10", "-5", "1e3", "2.5"]) {
+    const r = await engineBench(["--neurons", bad]);
+    equal(r.code, 2, `--neurons ${bad}`);
+    ok(r.stderr.includes(`--neurons: got "${bad}", expected an integer ≥ 1`), r.stderr);
+  }
 });

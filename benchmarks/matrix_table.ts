@@ -5,8 +5,10 @@
  * the one prepared script for a GPU machine (full scale by default); it runs on a CPU adapter
  * too, so it can be tried before device time is spent.
  */
-import { parseArgs } from "node:util";
 import { loadReferenceSummary } from "../validation/reference.ts";
+import { checkBenchOutput, parseBenchArgs } from "./bench_options.ts";
+import { parseCliArgs, UsageError } from "./cli_args.ts";
+import { reportRunError } from "./cli_errors.ts";
 import type { BenchResult } from "./result_record.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
@@ -36,6 +38,8 @@ async function runCell(cell: Cell, args: { scale: string; tSim: string; out: str
     "--out",
     args.out,
     "--json",
+    // One table, not one report per cell: `deno task report` builds it from the history.
+    "--no-report",
   ];
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, ...flags],
@@ -50,23 +54,65 @@ async function runCell(cell: Cell, args: { scale: string; tSim: string; out: str
 
 const f = (x: number, d = 2) => x.toFixed(d);
 
-/** Runs the table; returns the Markdown it printed. */
-export async function matrixTable(argv: string[]): Promise<string> {
-  const { values } = parseArgs({
+/** The help text. */
+export const MATRIX_TABLE_HELP = `Usage: deno task bench:table [--scale X] [--t-sim MS] [--out DIR]
+
+Runs the microcircuit for drive × recording (Poisson/DC, spikes on/off) at one scale, each in
+its own \`deno task bench\` process, stores the runs in DIR/history.sqlite and prints a Markdown
+table next to NEST's timings (for scale 1 and 0.1).
+
+Flags (ranges as \`deno task bench\`):
+  --scale X     N and K scaling (default 1: the full microcircuit)
+  --t-sim MS    measured model time after the 500 ms presimulation (default 1000)
+  --out DIR     results folder (default results)
+  -h, --help    this text
+
+Exit status: 0 done, 1 a run failed, 2 bad input.`;
+
+/** The checked flags of the table. */
+export interface MatrixTableOptions {
+  scale: string;
+  tSim: string;
+  out: string;
+}
+
+/**
+ * Parses and checks the flags (with the bench's own ranges, so every cell is a valid run);
+ * "help" for --help. Throws a UsageError naming the flag otherwise.
+ *
+ * @param argv the command line
+ */
+export function parseMatrixTableArgs(argv: string[]): MatrixTableOptions | "help" {
+  const { values } = parseCliArgs({
     args: argv,
+    allowPositionals: false,
     options: {
       scale: { type: "string", default: "1" },
       "t-sim": { type: "string", default: "1000" },
       out: { type: "string", default: "results" },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
-  const scale = values.scale!;
+  if (values.help) return "help";
+  const options = { scale: values.scale!, tSim: values["t-sim"]!, out: values.out! };
+  parseBenchArgs(["--scale", options.scale, "--t-sim", options.tSim, "--out", options.out]);
+  return options;
+}
+
+/**
+ * Runs the table; returns the Markdown it printed.
+ *
+ * @param options checked flags (see {@linkcode parseMatrixTableArgs})
+ */
+export async function matrixTable(options: MatrixTableOptions): Promise<string> {
+  const values = { scale: options.scale, "t-sim": options.tSim, out: options.out };
+  const scale = values.scale;
   const rows: string[] = [
     `| drive | spikes recorded | construction (s) | compile (s) | RTF | synaptic events/s | device MiB | peak RSS MiB | adapter |`,
     `|---|---|---:|---:|---:|---:|---:|---:|---|`,
   ];
   for (const cell of CELLS) {
-    const r = await runCell(cell, { scale, tSim: values["t-sim"]!, out: values.out! });
+    const r = await runCell(cell, { scale, tSim: values["t-sim"], out: values.out });
     rows.push(
       `| ${cell.drive} | ${cell.record ? "on" : "off"} | ${f(r.construction_s)} | ${
         f(r.phases.compile)
@@ -93,6 +139,31 @@ export async function matrixTable(argv: string[]): Promise<string> {
   return table;
 }
 
+/** The CLI: returns the exit code. */
+export async function matrixTableMain(argv: string[]): Promise<number> {
+  let options: MatrixTableOptions | "help";
+  try {
+    options = parseMatrixTableArgs(argv);
+    if (options === "help") {
+      console.log(MATRIX_TABLE_HELP);
+      return 0;
+    }
+    await checkBenchOutput({ out: options.out, report: false });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}`);
+      return 2;
+    }
+    return reportRunError(e);
+  }
+  try {
+    await matrixTable(options);
+    return 0;
+  } catch (e) {
+    return reportRunError(e);
+  }
+}
+
 if (import.meta.main) {
-  await matrixTable(Deno.args);
+  Deno.exit(await matrixTableMain(Deno.args));
 }
