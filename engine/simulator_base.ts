@@ -119,7 +119,23 @@ export abstract class SimulatorBase implements Simulator {
       this.#open("run");
       const steps = runSteps(durationMs, this.#resolutionMs, this.stepsDone);
       const onProgress = runProgress(options);
-      return this.#exclusive("run", () => this.doRun(steps, onProgress));
+      return this.#exclusive("run", async () => {
+        // A callback that throws must not cut a run short half-way (the backends would keep
+        // different step counts): the run completes, then the callback's error is raised.
+        let callbackError: { error: unknown } | null = null;
+        const guarded = onProgress &&
+          ((done: number, total: number) => {
+            if (callbackError) return;
+            try {
+              onProgress(done, total);
+            } catch (error) {
+              callbackError = { error };
+            }
+          });
+        const stats = await this.doRun(steps, guarded);
+        if (callbackError) throw (callbackError as { error: unknown }).error;
+        return stats;
+      });
     } catch (e) {
       return Promise.reject(e);
     }
