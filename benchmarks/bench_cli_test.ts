@@ -2,7 +2,14 @@
 // mid-way leaving earlier results and the history intact.
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { microcircuitParams } from "../models/microcircuit_params.ts";
-import { BENCH_HELP, parseBenchArgs, SCALE_MIN, UsageError } from "./bench_options.ts";
+import {
+  BENCH_HELP,
+  CPU_MAX_SYNAPSES,
+  MICROCIRCUIT_FULL_SYNAPSES,
+  parseBenchArgs,
+  SCALE_MIN,
+  UsageError,
+} from "./bench_options.ts";
 import { History } from "./results_store.ts";
 import { runScript } from "./cli_test_util.ts";
 
@@ -353,4 +360,82 @@ Deno.test("a corrupt history is refused before the run, left unchanged, and no r
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("bench_cpu_size_guard: --backend cpu refuses microcircuits above the synapse limit, before any work", async () => {
+  equal(CPU_MAX_SYNAPSES, 5e7);
+  ok(Math.abs(MICROCIRCUIT_FULL_SYNAPSES - 2.99e8) < 0.01e8, String(MICROCIRCUIT_FULL_SYNAPSES));
+  const message = usageError(["--scale", "1", "--backend", "cpu"]);
+  equal(
+    message,
+    "--backend cpu: the microcircuit at --scale 1 has about 2.99e8 synapses (≈ 2.99e8 · scale · " +
+      "K scale), above the CPU backend's limit of 5e7: the float64 reference backend is for " +
+      "small runs and this one would take hours; use --backend webgpu, or a smaller " +
+      "--scale (at most 0.4 with K = N)",
+  );
+  match(usageError(["--scale", "0.41", "--backend", "cpu"]), /--scale 0\.41 has about 5\.02e7/);
+  match(
+    usageError(["--scale", "1", "--k-scale", "0.2", "--backend", "cpu"]),
+    /--scale 1 --k-scale 0\.2 has about 5\.98e7/,
+  );
+  // At and below the limit, and other models, as before.
+  equal(parseBenchArgs(["--scale", "0.4", "--backend", "cpu"]).backend, "cpu");
+  equal(parseBenchArgs(["--scale", "1", "--k-scale", "0.1", "--backend", "cpu"]).backend, "cpu");
+  equal(parseBenchArgs(["--scale", "1"]).backend, "webgpu");
+  equal(parseBenchArgs(["--model", "working_memory", "--backend", "cpu"]).backend, "cpu");
+  equal(parseBenchArgs(["--model", "rewiring", "--backend", "cpu"]).backend, "cpu");
+  match(
+    BENCH_HELP,
+    /microcircuits above 5e7 synapses\s+\(≈ 2\.99e8 · scale · K scale: up to --scale 0\.4 with K = N\)/,
+  );
+  // End to end, bench and validate (which forwards to the same parser): exit 2 at once,
+  // nothing created.
+  const dir = await Deno.makeTempDir();
+  try {
+    for (
+      const [script, args] of [
+        [MAIN, ["--scale", "1", "--backend", "cpu", "--out", `${dir}/bench`]],
+        [
+          new URL("./validate_main.ts", import.meta.url).pathname,
+          ["--scale", "1", "--backend", "cpu", "--out", `${dir}/validate`],
+        ],
+      ] as const
+    ) {
+      const r = await runScript(script, [...args]);
+      assertRefusedUpFront(
+        r,
+        /^error: --backend cpu: the microcircuit at --scale 1 has about 2\.99e8 synapses/m,
+      );
+    }
+    deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bench_grid_snap: --t-sim and --t-presim within the grid tolerance are stored as the grid point", () => {
+  const o = parseBenchArgs(["--t-sim", "100.00000000001", "--t-presim", "20.000000000001"]);
+  deepEqual([o.tSimMs, o.tPresimMs], [100, 20]);
+  equal(parseBenchArgs(["--t-sim", "99.99999999999"]).tSimMs, 100);
+  equal(parseBenchArgs(["--t-sim", "100.3"]).tSimMs, 100.3);
+  equal(parseBenchArgs(["--t-sim", "1003e-1"]).tSimMs, 100.3);
+  equal(String(parseBenchArgs(["--t-presim", "0.30000000000000004"]).tPresimMs), "0.3");
+});
+
+Deno.test("bench_short_help_and_switch_values: -h prints the help; --no-report=1 names the switch", async () => {
+  equal(parseBenchArgs(["-h"]).help, true);
+  const r = await bench(["-h"]);
+  equal(r.code, 0, r.stderr);
+  ok(r.stdout.startsWith("Usage: deno task bench"), r.stdout);
+  match(BENCH_HELP, /^ {2}-h, --help /m);
+  equal(
+    usageError(["--no-report=1"]),
+    '--no-report: an on/off switch takes no value, got "--no-report=1"; write --report or ' +
+      "--no-report (see --help)",
+  );
+  match(
+    usageError(["--record=false"]),
+    /^--record: an on\/off switch takes no value, got "--record=false"; write --record or --no-record/,
+  );
+  equal(usageError(["-x"]), "-x: unknown option (see --help)");
 });

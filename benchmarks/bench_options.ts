@@ -1,4 +1,5 @@
 /** The flags of `deno task bench`: parsing, defaults and validation (exit code 2 on bad input). */
+import { fullScaleSynapseNumbers } from "../models/microcircuit.ts";
 import { FULL_POPULATION_SIZES, MICROCIRCUIT_DEFAULTS } from "../models/microcircuit_params.ts";
 import {
   checkOutputFile,
@@ -6,6 +7,7 @@ import {
   isOnGrid,
   numberFlag as strictNumberFlag,
   parseCliArgs,
+  snapToGrid,
   UsageError,
 } from "./cli_args.ts";
 import { History } from "./results_store.ts";
@@ -93,6 +95,37 @@ export const SCALE_MIN: number = (() => {
   return Number(`${digits}e${exponent}`);
 })();
 
+/**
+ * Synapses of the full-scale microcircuit (≈ 2.99·10⁸, NEST's expected counts summed); a run
+ * at --scale N and --k-scale K has about FULL · N · K.
+ */
+export const MICROCIRCUIT_FULL_SYNAPSES: number = fullScaleSynapseNumbers().flat().reduce(
+  (a, b) => a + b,
+  0,
+);
+
+/**
+ * The most synapses `--backend cpu` accepts for the microcircuit (about --scale 0.4 with
+ * K = N). The float64 reference backend is meant for small networks (the tests compare it with
+ * WebGPU at 2 % scale); a full-scale run (3·10⁸ synapses) on it would go on for hours, so
+ * `bench` and `validate` refuse it up front instead of starting it.
+ */
+export const CPU_MAX_SYNAPSES = 5e7;
+
+/** The microcircuit's synapse estimate at `scale` and `kScale` (see MICROCIRCUIT_FULL_SYNAPSES). */
+export function microcircuitSynapseEstimate(scale: number, kScale: number): number {
+  return MICROCIRCUIT_FULL_SYNAPSES * scale * kScale;
+}
+
+/** The largest --scale (with K = N) the CPU backend accepts, rounded down to two decimals. */
+const CPU_MAX_SCALE = Math.floor(100 * Math.sqrt(CPU_MAX_SYNAPSES / MICROCIRCUIT_FULL_SYNAPSES)) /
+  100;
+
+/** `x` in exponent notation without the plus: 5e7, 2.99e8. */
+function exp(x: number, digits: number): string {
+  return x.toExponential(digits).replace("e+", "e");
+}
+
 /** Help text listing every flag. */
 export const BENCH_HELP = `Usage: deno task bench [flags]
 
@@ -112,14 +145,19 @@ Flags:
   --seed N              master seed, integer in [0, 4294967295] (default 55)
   --repeat N            runs with the same configuration, integer in [1, 1000] (default 1)
   --drive poisson|dc    background input (default poisson)
-  --backend webgpu|cpu  engine backend (default webgpu; cpu = float64 reference, small only)
+  --backend webgpu|cpu  engine backend (default webgpu); cpu = the float64 reference backend,
+                        for small networks: microcircuits above ${exp(CPU_MAX_SYNAPSES, 0)} synapses
+                        (≈ ${
+  exp(MICROCIRCUIT_FULL_SYNAPSES, 2)
+} · scale · K scale: up to --scale ${CPU_MAX_SCALE} with K = N)
+                        are refused
   --record / --no-record  record spikes (default on)
   --out DIR             results folder, created if needed; must be writable (default results)
   --save-spikes         also write each run's spikes to DIR/<id>.spikes.gz (needs --record)
   --report / --no-report  build DIR/report.html from DIR/history.sqlite afterwards (default on)
   --steps-per-batch N   time steps per command buffer (default 1000)
   --json                print each run's result as one JSON object on the last line of stdout
-  --help                show this text
+  -h, --help            show this text
 
 Rewiring model (--model rewiring; the microcircuit flags above are rejected with it):
   --size ci|full        ci: spec §6 (N1 = N2 = 20 000, C = 1000, no noise); full: spec §1.2
@@ -180,7 +218,7 @@ export const BENCH_FLAGS = {
   "save-spikes": { type: "boolean", default: false },
   report: { type: "boolean", default: true },
   "steps-per-batch": { type: "string" },
-  help: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
   size: { type: "string" },
   patterns: { type: "string" },
   "rewiring-period": { type: "string" },
@@ -195,7 +233,7 @@ function microcircuitTime(
   min: number,
 ): number {
   const h = MICROCIRCUIT_STEP_MS;
-  return numberFlag(
+  const value = numberFlag(
     name,
     raw,
     fallback,
@@ -203,6 +241,8 @@ function microcircuitTime(
     `a number of ms in [${min}, ${MICROCIRCUIT_T_MAX_MS}] on the simulation grid: a multiple ` +
       `of the microcircuit's time step, ${h} ms`,
   );
+  // Stored as the grid point: 100.00000000001 is the configuration "100 ms", not a new one.
+  return snapToGrid(value, h);
 }
 
 /**
@@ -297,6 +337,21 @@ export function parseBenchArgs(args: string[]): BenchOptions {
   );
   const drive = choice("drive", str("drive"), ["poisson", "dc"] as const);
   const backend = choice("backend", str("backend"), ["webgpu", "cpu"] as const);
+  if (backend === "cpu" && model === "microcircuit") {
+    const synapses = microcircuitSynapseEstimate(scale, kScale);
+    if (synapses > CPU_MAX_SYNAPSES) {
+      throw new UsageError(
+        `--backend cpu: the microcircuit at --scale ${scale}${
+          kScale !== scale ? ` --k-scale ${kScale}` : ""
+        } has about ${exp(synapses, 2)} synapses (≈ ${
+          exp(MICROCIRCUIT_FULL_SYNAPSES, 2)
+        } · scale · ` +
+          `K scale), above the CPU backend's limit of ${exp(CPU_MAX_SYNAPSES, 0)}: the float64 ` +
+          "reference backend is for small runs and this one would take hours; use " +
+          `--backend webgpu, or a smaller --scale (at most ${CPU_MAX_SCALE} with K = N)`,
+      );
+    }
+  }
   const out = str("out") ?? "results";
   if (out.trim() === "") throw new UsageError(`--out: got "", expected a folder path`);
   const record = v.record as boolean;

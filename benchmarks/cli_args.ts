@@ -104,6 +104,37 @@ export function isOnGrid(value: number, step: number): boolean {
   return Math.abs(n - Math.round(n)) <= 1e-9 * Math.max(1, Math.abs(n));
 }
 
+/**
+ * The multiple of `step` nearest to `value`, without float noise: 100.00000000001 on a 0.1
+ * grid is 100, 0.30000000000000004 is 0.3. Use it after {@linkcode isOnGrid} accepted a value,
+ * so that values within the grid tolerance are stored as the grid point they stand for.
+ *
+ * @param value the value, e.g. a time in ms
+ * @param step the grid, e.g. the resolution in ms
+ */
+export function snapToGrid(value: number, step: number): number {
+  const n = Math.round(value / step);
+  // As many decimals as the step has (0.1 → 1, 0.05 → 2, 1e-7 → 7), at most 20.
+  const m = /^\d*\.?(\d*?)(?:e-(\d+))?$/i.exec(String(step));
+  const decimals = m ? Math.min(20, m[1].length + Number(m[2] ?? 0)) : 20;
+  return Number((n * step).toFixed(decimals)) + 0;
+}
+
+/**
+ * Reads a flag whose value is a path or a text that must not be empty (`--history ''` would
+ * otherwise print a bare colon); throws `--flag: got "", expected <what>`.
+ *
+ * @param flag the flag without dashes
+ * @param value its value
+ * @param what what it expects, e.g. "a file path"
+ */
+export function nonEmptyFlag(flag: string, value: string, what: string): string {
+  if (value.trim() === "") {
+    throw new UsageError(`--${flag}: got ${JSON.stringify(value)}, expected ${what}`);
+  }
+  return value;
+}
+
 /** Option definitions as node:util `parseArgs` takes them. */
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -164,11 +195,12 @@ export function parseCliArgs<T extends ParseArgsConfig & { allowNegative?: boole
 ): ReturnType<typeof parseArgs<T>> {
   const options = (config.options ?? {}) as Options;
   const args = joinNegativeValues(config.args ?? [], options);
+  refuseSwitchValues(args, options, config.allowNegative === true);
   let parsed;
   try {
     parsed = parseArgs({ ...config, args, strict: true, tokens: true } as T);
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
+    throw new UsageError(`${parseErrorMessage(error as Error)} (see --help)`);
   }
   const seen = new Map<string, string>();
   const tokens = (parsed as { tokens?: ReturnType<typeof parseArgs>["tokens"] }).tokens ?? [];
@@ -189,6 +221,54 @@ export function parseCliArgs<T extends ParseArgsConfig & { allowNegative?: boole
     seen.set(name, token.rawName);
   }
   return parsed as ReturnType<typeof parseArgs<T>>;
+}
+
+/**
+ * Refuses `--switch=value` for a boolean flag (`--no-report=1`, `--json=true`) with a message
+ * naming the flag as written and how to write it, instead of node's "Option '--report' does
+ * not take an argument".
+ */
+function refuseSwitchValues(args: readonly string[], options: Options, negatable: boolean) {
+  for (const a of args) {
+    if (a === "--") return;
+    const m = /^--([^=]+)=/.exec(a);
+    if (!m) continue;
+    const name = m[1];
+    const base = name in options
+      ? name
+      : negatable && name.startsWith("no-") && name.slice(3) in options
+      ? name.slice(3)
+      : null;
+    if (base === null || options[base].type !== "boolean") continue;
+    const forms = negatable ? `--${base} or --no-${base}` : `--${base}`;
+    throw new UsageError(
+      `--${name}: an on/off switch takes no value, got ${JSON.stringify(a)}; write ${forms} ` +
+        "(see --help)",
+    );
+  }
+}
+
+/**
+ * node:util's parse errors in the words of the other messages: the flag first, no unbalanced
+ * quotes (node's unknown-option hint ends in `'-- "--x"`, its quote never closed).
+ */
+function parseErrorMessage(error: Error): string {
+  const message = error.message;
+  let m = /^Unknown option '(.*?)'(\. To specify a positional argument)?/.exec(message);
+  if (m) {
+    return `${m[1]}: unknown option${
+      m[2] ? `; a positional argument that starts with "-" goes after --, as in: -- ${m[1]}` : ""
+    }`;
+  }
+  m = /^Option '(?:-\w, )?(--[^ ']+) <value>' argument missing/.exec(message);
+  if (m) return `${m[1]}: a value is required`;
+  m = /^Option '(?:-\w, )?(--[^ ']+)' does not take an argument/.exec(message);
+  if (m) return `${m[1]}: an on/off switch takes no value`;
+  m = /^Unexpected argument '(.*)'\. This command does not take positional arguments/s.exec(
+    message,
+  );
+  if (m) return `unexpected argument ${JSON.stringify(m[1])}: this command takes only flags`;
+  return message;
 }
 
 /**
@@ -238,51 +318,107 @@ function describe(error: unknown): string {
   return e.message.replace(/: (?:mkdir|open|remove|stat|lstat) '.*'$/, "");
 }
 
+/** The folder `path` is in: "a/b" → "a", "/a" → "/", "a" → ".". */
+function parentOf(path: string): string {
+  const trimmed = path.replace(/\/+$/, "") || "/";
+  const slash = trimmed.lastIndexOf("/");
+  return slash > 0 ? trimmed.slice(0, slash) : slash === 0 ? "/" : ".";
+}
+
+/** How {@linkcode checkOutputFolder} and {@linkcode checkOutputFile} treat a missing folder. */
+export interface OutputCheckOptions {
+  /**
+   * Create a missing folder (default true). With false nothing is created: a missing folder
+   * passes when its nearest existing ancestor is a writable folder, so a CLI can check every
+   * output path before it creates any of them.
+   */
+  create?: boolean;
+}
+
+/** Creates and removes a probe file in `dir`; throws the error when that fails. */
+async function probeWrite(dir: string): Promise<void> {
+  const probe = `${dir}/.spikebench-write-probe-${
+    crypto.getRandomValues(new Uint32Array(1))[0].toString(16)
+  }`;
+  (await Deno.open(probe, { write: true, createNew: true })).close();
+  await Deno.remove(probe).catch(() => {});
+}
+
 /**
  * Checks up front that `path` can be used as the output folder of flag `--flag`: it is a
- * folder, or it can be created (it is then created); and a file can be created and removed
- * in it. Throws a {@linkcode UsageError} naming the flag and the path otherwise, e.g.
- * `--out: /data/results is a file, not a folder`.
+ * folder, or it can be created (it is then created, unless `create` is false); and a file can
+ * be created and removed in it. Throws a {@linkcode UsageError} naming the flag and the path
+ * otherwise, e.g. `--out: /data/results is a file, not a folder`; an empty path is
+ * `--out: got "", expected a folder path`.
  *
  * @param flag the flag without dashes, e.g. "out"
  * @param path the folder
+ * @param options whether a missing folder is created (default) or only checked
  */
-export async function checkOutputFolder(flag: string, path: string): Promise<void> {
+export async function checkOutputFolder(
+  flag: string,
+  path: string,
+  options: OutputCheckOptions = {},
+): Promise<void> {
+  nonEmptyFlag(flag, path, "a folder path");
   const bad = (why: string): never => {
     throw new UsageError(`--${flag}: ${path} ${why}`);
   };
   const info = await Deno.stat(path).catch((e) => e as Error);
+  let writable = path;
   if (info instanceof Deno.errors.NotFound) {
-    try {
-      await Deno.mkdir(path, { recursive: true });
-    } catch (error) {
-      bad(`cannot be created as a folder (${describe(error)})`);
+    if (options.create === false) {
+      // The nearest existing ancestor decides whether the folder could be created.
+      let ancestor = parentOf(path);
+      for (;;) {
+        const up = await Deno.stat(ancestor).catch((e) => e as Error);
+        if (up instanceof Deno.errors.NotFound && ancestor !== parentOf(ancestor)) {
+          ancestor = parentOf(ancestor);
+          continue;
+        }
+        if (up instanceof Error) bad(`cannot be created as a folder (${describe(up)})`);
+        else if (!up.isDirectory) bad(`cannot be created as a folder (${ancestor} is a file)`);
+        break;
+      }
+      writable = ancestor;
+    } else {
+      try {
+        await Deno.mkdir(path, { recursive: true });
+      } catch (error) {
+        bad(`cannot be created as a folder (${describe(error)})`);
+      }
     }
   } else if (info instanceof Error) {
     bad(`cannot be used as a folder (${describe(info)})`);
   } else if (!info.isDirectory) {
     bad("is a file, not a folder");
   }
-  const probe = `${path}/.spikebench-write-probe-${
-    crypto.getRandomValues(new Uint32Array(1))[0].toString(16)
-  }`;
   try {
-    (await Deno.open(probe, { write: true, createNew: true })).close();
+    await probeWrite(writable);
   } catch (error) {
-    bad(`is not writable (${describe(error)})`);
+    bad(
+      writable === path
+        ? `is not writable (${describe(error)})`
+        : `cannot be created as a folder (${writable} is not writable: ${describe(error)})`,
+    );
   }
-  await Deno.remove(probe).catch(() => {});
 }
 
 /**
  * Checks up front that `path` can be written as the output file of flag `--flag`: it is not a
- * folder, and its folder can be created and written ({@linkcode checkOutputFolder}). Throws a
- * {@linkcode UsageError} naming the flag and the path otherwise.
+ * folder, and its folder can be created and written ({@linkcode checkOutputFolder}; with
+ * `create` false nothing is created). Throws a {@linkcode UsageError} naming the flag and the
+ * path otherwise.
  *
  * @param flag the flag without dashes, e.g. "out"
  * @param path the file to write
+ * @param options whether a missing folder is created (default) or only checked
  */
-export async function checkOutputFile(flag: string, path: string): Promise<void> {
+export async function checkOutputFile(
+  flag: string,
+  path: string,
+  options: OutputCheckOptions = {},
+): Promise<void> {
   if (path.trim() === "" || path.endsWith("/")) {
     throw new UsageError(`--${flag}: got ${JSON.stringify(path)}, expected a file path`);
   }
@@ -290,10 +426,8 @@ export async function checkOutputFile(flag: string, path: string): Promise<void>
   if (info?.isDirectory) {
     throw new UsageError(`--${flag}: ${path} is a folder; expected the path of a file to write`);
   }
-  const slash = path.lastIndexOf("/");
-  const dir = slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
   try {
-    await checkOutputFolder(flag, dir);
+    await checkOutputFolder(flag, parentOf(path), options);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     throw new UsageError(`${error.message} (the folder of ${path})`);
@@ -308,6 +442,7 @@ export async function checkOutputFile(flag: string, path: string): Promise<void>
  * @param path the folder
  */
 export async function checkInputFolder(flag: string, path: string): Promise<void> {
+  nonEmptyFlag(flag, path, "a folder path");
   const info = await Deno.stat(path).catch(() => null);
   if (info === null) throw new UsageError(`--${flag}: ${path}: no such folder`);
   if (!info.isDirectory) throw new UsageError(`--${flag}: ${path} is a file, not a folder`);

@@ -7,11 +7,13 @@ import {
   checkOutputFolder,
   isOnGrid,
   joinNegativeValues,
+  nonEmptyFlag,
   numberFlag,
   parseCliArgs,
   parseDecimal,
   parseInteger,
   parseSinceFlag,
+  snapToGrid,
   UsageError,
 } from "./cli_args.ts";
 
@@ -176,4 +178,115 @@ Deno.test("output folder checks: a file, a path under a file and an unwritable f
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("snapToGrid: a value within the grid tolerance becomes the grid point, without float noise", () => {
+  deepEqual(
+    [100.00000000001, 99.99999999999, 100.3, 0.30000000000000004, 0, 1e7, 20.000000000001].map(
+      (x) => snapToGrid(x, 0.1),
+    ),
+    [100, 100, 100.3, 0.3, 0, 1e7, 20],
+  );
+  equal(snapToGrid(7000.000000001, 0.05), 7000);
+  equal(snapToGrid(0.15000000000000002, 0.05), 0.15);
+  equal(snapToGrid(3, 1), 3);
+  equal(snapToGrid(3.0000000001e-7, 1e-7), 3e-7);
+  ok(Object.is(snapToGrid(-0.00000000001, 0.1), 0), "no -0");
+});
+
+Deno.test("output_checks_without_creating: with create false a missing folder is checked, not made", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/file`, "keep");
+    await checkOutputFolder("out", `${dir}/a/b/c`, { create: false });
+    await checkOutputFile("report", `${dir}/x/y/index.html`, { create: false });
+    await checkOutputFolder("out", dir, { create: false });
+    deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["file"]);
+    await rejects(
+      checkOutputFolder("out", `${dir}/file/results`, { create: false }),
+      /^UsageError: --out: .*\/file\/results cannot be used as a folder \(a path component is a file\)$/,
+    );
+    await rejects(
+      checkOutputFile("report", `${dir}/file/x/index.html`, { create: false }),
+      /^UsageError: --report: .*\/file\/x cannot be used as a folder .*\(the folder of .*\/file\/x\/index\.html\)$/,
+    );
+    await rejects(
+      checkOutputFile("report", dir, { create: false }),
+      /--report: .* is a folder; expected the path of a file/,
+    );
+    if ((await Deno.stat("/sys/kernel").catch(() => null))?.isDirectory) {
+      await rejects(
+        checkOutputFolder("out", "/sys/kernel/spikebench-x/y", { create: false }),
+        /--out: \/sys\/kernel\/spikebench-x\/y cannot be created as a folder \(\/sys\/kernel is not writable/,
+      );
+    }
+    deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["file"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test('empty_path_values: an empty path or text says got "" instead of printing a bare colon', async () => {
+  await rejects(
+    checkOutputFolder("out", ""),
+    /^UsageError: --out: got "", expected a folder path$/,
+  );
+  await rejects(checkOutputFolder("out", "", { create: false }), /--out: got ""/);
+  await rejects(
+    checkOutputFile("report", ""),
+    /^UsageError: --report: got "", expected a file path$/,
+  );
+  await rejects(
+    checkInputFolder("spikes-dir", ""),
+    /^UsageError: --spikes-dir: got "", expected a folder path$/,
+  );
+  throws(
+    () => nonEmptyFlag("title", " ", "a title"),
+    /^UsageError: --title: got " ", expected a title$/,
+  );
+  equal(nonEmptyFlag("title", "x", "a title"), "x");
+});
+
+Deno.test("parse_error_messages: flag first, quotes balanced, a switch given a value is named as written", () => {
+  const options = {
+    out: { type: "string" },
+    json: { type: "boolean" },
+    report: { type: "boolean" },
+  } as const;
+  const message = (args: string[], extra: Record<string, unknown> = {}) => {
+    try {
+      parseCliArgs({ args, options, ...extra });
+    } catch (e) {
+      ok(e instanceof UsageError, String(e));
+      return e.message;
+    }
+    throw new Error(`${args.join(" ")} was accepted`);
+  };
+  equal(message(["--bogus"]), "--bogus: unknown option (see --help)");
+  equal(
+    message(["--bogus"], { allowPositionals: true }),
+    '--bogus: unknown option; a positional argument that starts with "-" goes after --, as in: ' +
+      "-- --bogus (see --help)",
+  );
+  equal(message(["-x"]), "-x: unknown option (see --help)");
+  equal(message(["--out"]), "--out: a value is required (see --help)");
+  equal(
+    message(["file"]),
+    'unexpected argument "file": this command takes only flags (see --help)',
+  );
+  equal(
+    message(["--json=1"]),
+    '--json: an on/off switch takes no value, got "--json=1"; write --json (see --help)',
+  );
+  equal(
+    message(["--no-report=1"], { allowNegative: true }),
+    '--no-report: an on/off switch takes no value, got "--no-report=1"; write --report or ' +
+      "--no-report (see --help)",
+  );
+  // Values of string flags may contain "=", and everything after -- is left alone.
+  equal(parseCliArgs({ args: ["--out=a=b"], options }).values.out, "a=b");
+  deepEqual(
+    parseCliArgs({ args: ["--", "--json=1"], options, allowPositionals: true }).positionals,
+    ["--json=1"],
+  );
 });

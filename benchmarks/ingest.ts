@@ -171,6 +171,7 @@ async function jsonFiles(dir: string): Promise<string[]> {
 
 /** Why `folder` cannot be ingested ("no such folder", "a file, not a folder"), or null. */
 async function folderProblem(folder: string): Promise<string | null> {
+  if (folder.trim() === "") return `FOLDER: got ${JSON.stringify(folder)}, expected a folder path`;
   const info = await Deno.stat(folder).catch(() => null);
   if (info === null) return `${folder}: no such folder`;
   if (!info.isDirectory) return `${folder} is a file, not a folder (pass the folder it is in)`;
@@ -324,6 +325,15 @@ export async function ingestMain(args: string[]): Promise<number> {
   }
   for (const m of summary.malformed) console.error(`malformed: ${m.file}: ${m.reason}`);
   for (const c of summary.conflicts) console.error(`conflict: ${c.file}: ${c.reason}`);
+  if (summary.files === 0) {
+    // Exit 0 (nothing is wrong), but not a line that reads like a success.
+    console.log(
+      `nothing found: no result files (*.json) under ${folder} (subfolders included); ` +
+        `nothing was added to ${historyPath}`,
+    );
+    if (parsed.values.json) console.log(JSON.stringify(summary));
+    return 0;
+  }
   const line = `${summary.files} file(s) in ${folder}: ${summary.runsAdded} run(s) and ` +
     `${summary.validationsAdded} validation(s) added, ${summary.duplicates.length} already ` +
     `in ${historyPath}, ${summary.malformed.length} malformed, ${summary.conflicts.length} ` +

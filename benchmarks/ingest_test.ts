@@ -202,3 +202,46 @@ Deno.test("ingest into a corrupt history exits 2 naming the file and leaves it u
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("ingest_nothing_found: a folder without result files exits 0 but says nothing was found", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/shared/job1/cell_0`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/shared/job1/cell_0/notes.txt`, "not a result");
+    const r = await runScript(INGEST, [`${dir}/shared`, "--history", `${dir}/h.sqlite`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^nothing found: no result files \(\*\.json\) under .*\/shared \(subfolders included\); nothing was added to .*\/h\.sqlite$/m,
+    );
+    assert.doesNotMatch(r.stdout, /0 file\(s\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ingest_bad_arguments: an empty FOLDER or --history and an unknown option are named clearly (exit 2)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const cases: [string[], RegExp][] = [
+      [[""], /^error: FOLDER: got "", expected a folder path$/m],
+      [[dir, "--history", ""], /^error: --history: got "", expected a file path$/m],
+      [
+        ["--bogus", dir],
+        /^error: --bogus: unknown option; a positional argument that starts with "-" goes after --, as in: -- --bogus \(see --help\)$/m,
+      ],
+      [[dir, "--json=yes"], /^error: --json: an on\/off switch takes no value, got "--json=yes"/m],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runScript(INGEST, args);
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(" "));
+      // Every quote the message opens, it closes.
+      assert.equal((r.stderr.match(/'/g) ?? []).length % 2, 0, r.stderr);
+      assert.equal((r.stderr.match(/"/g) ?? []).length % 2, 0, r.stderr);
+    }
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

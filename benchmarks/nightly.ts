@@ -23,13 +23,14 @@
 import {
   checkOutputFile,
   checkOutputFolder,
+  nonEmptyFlag,
   numberFlag,
   parseCliArgs,
   UsageError,
 } from "./cli_args.ts";
 import { buildReport } from "../reports/build_report.ts";
 import { candidateDistributions } from "../reports/distributions.ts";
-import { formatRegressionReport, median } from "../reports/regression.ts";
+import { formatRegressionReport, median, resolveRegressionOptions } from "../reports/regression.ts";
 import { validateSpikeSets } from "../validation/main.ts";
 import { readSpikes } from "../validation/spike_io.ts";
 import { validationRecord } from "./ingest.ts";
@@ -45,7 +46,7 @@ import {
 import { regressHistory } from "./regress.ts";
 import type { BenchResult } from "./result_record.ts";
 import { History, HistoryError, type ValidationRow, writeFileAtomic } from "./results_store.ts";
-import { slurmScript } from "./slurm.ts";
+import { shellWord, slurmScript } from "./slurm.ts";
 
 /** Where the runner writes its progress. */
 export interface NightlyIo {
@@ -205,6 +206,8 @@ export async function runNightly(
   options: RunNightlyOptions = {},
 ): Promise<number> {
   const io = options.io ?? { log: (l) => console.log(l), error: (l) => console.error(l) };
+  // The rule's constants are used only after the matrix ran: check them before it runs.
+  resolveRegressionOptions(config.regression);
   const out = absolute(options.out ?? config.out);
   const reportPath = options.report ?? config.report;
   await Deno.mkdir(out, { recursive: true });
@@ -254,14 +257,67 @@ Flags:
   --config PATH        configuration (default bench.config.json)
   --out DIR            results folder (default: the configuration's "out")
   --report PATH        HTML report (default: the configuration's "report")
-  --dry-run            print the matrix cells and their bench flags, run nothing
-  --emit-slurm FILE    write an sbatch array script (one task per cell) and exit
+  --dry-run            print the matrix cells and their bench commands, run nothing (with
+                       --cell N only that cell)
+  --emit-slurm FILE    write an sbatch array script (one task per cell) and exit; the tasks
+                       write into the configuration's slurm.shared_dir (so no --out,
+                       --report, --cell or --dry-run with it)
   --cell N             run only cell N (bench + validate) into --out; used by the
-                       SLURM tasks; no report, no regression check
+                       SLURM tasks; no report (so no --report), no regression check
   -h, --help           this text
+
+Every output path (--out, its history, --report, --emit-slurm) is checked before anything
+is created or written.
 
 Exit status: 0 everything passed; 1 a cell failed, a regression beyond the noise or a
 failed validation; 2 bad input (flags, configuration).`;
+
+/** Flags of `deno task nightly`. */
+interface NightlyFlags {
+  config?: string;
+  out?: string;
+  report?: string;
+  "dry-run"?: boolean;
+  "emit-slurm"?: string;
+  cell?: string;
+  help?: boolean;
+}
+
+/**
+ * Refuses flags that the chosen mode would silently ignore: `--emit-slurm` only writes the
+ * script (its tasks write into slurm.shared_dir, every cell a task of its own), `--cell`
+ * builds no report. Also refuses empty path values.
+ */
+function checkFlagCombination(values: NightlyFlags): void {
+  for (const flag of ["config", "out", "report", "emit-slurm"] as const) {
+    const v = values[flag];
+    if (v !== undefined) {
+      nonEmptyFlag(flag, v, flag === "out" ? "a folder path" : "a file path");
+    }
+  }
+  if (values["emit-slurm"] !== undefined) {
+    const why: Record<string, string> = {
+      "dry-run": "--dry-run prints the cells and writes nothing, --emit-slurm writes the " +
+        "script; give one of them",
+      cell: "the script runs every cell as an array task of its own; leave out --emit-slurm " +
+        "to run one cell here",
+      out: "the array tasks write into the configuration's slurm.shared_dir; set it there",
+      report: "the script builds no report (`deno task report` does, after " +
+        "`deno task ingest`)",
+    };
+    for (const flag of ["dry-run", "cell", "out", "report"] as const) {
+      if (values[flag] !== undefined) {
+        throw new UsageError(`--${flag}: not used with --emit-slurm (${why[flag]})`);
+      }
+    }
+  }
+  if (values.cell !== undefined && values.report !== undefined) {
+    throw new UsageError(
+      "--report: not used with --cell (a single cell builds no report; `deno task report` " +
+        "does, after `deno task ingest`)",
+    );
+  }
+}
 
 /**
  * Runs the CLI with `args`; returns the exit status.
@@ -269,7 +325,7 @@ failed validation; 2 bad input (flags, configuration).`;
  * @param args command-line arguments (without the program name)
  */
 export async function nightlyMain(args: string[]): Promise<number> {
-  let values;
+  let values: NightlyFlags;
   try {
     values = parseCliArgs({
       args,
@@ -284,6 +340,7 @@ export async function nightlyMain(args: string[]): Promise<number> {
         help: { type: "boolean", short: "h" },
       },
     }).values;
+    if (!values.help) checkFlagCombination(values);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     return 2;
@@ -304,38 +361,13 @@ export async function nightlyMain(args: string[]): Promise<number> {
     throw error;
   }
   const cells = expandMatrix(config);
-  if (values["dry-run"]) {
-    for (const c of cells) {
-      console.log(`${c.index}: ${describeCell(c)}\n   deno task bench ${benchArgs(c).join(" ")}`);
-    }
-    return 0;
-  }
-  if (values["emit-slurm"] !== undefined) {
-    const path = values["emit-slurm"];
-    try {
-      await checkOutputFile("emit-slurm", path);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      console.error(`error: ${error.message}`);
-      return 2;
-    }
-    const script = slurmScript(cells, {
-      slurm: config.slurm,
-      paths: { repo: REPO, config: absolute(configPath) },
-    });
-    await writeFileAtomic(path, script);
-    await Deno.chmod(path, 0o755).catch(() => {});
-    console.log(
-      `wrote ${path}: ${cells.length} array task(s) writing into ${config.slurm.shared_dir}; ` +
-        `submit with: mkdir -p ${config.slurm.shared_dir}/logs && sbatch ${path}`,
-    );
-    return 0;
-  }
-  // Bad input is reported before any cell runs: the cell index, the results folder (a
-  // folder or creatable, writable), its history (a spikebench history if it exists) and,
-  // for the full nightly, the report path.
+  // Bad input is reported before anything is created or written: the cell index, the
+  // results folder (a folder, or creatable and writable), its history (a spikebench history
+  // if it exists), the report path for the full nightly and the script path of
+  // --emit-slurm. Nothing is created until all of them passed.
   let index: number | undefined;
   const out = absolute(values.out ?? config.out);
+  const reportPath = values.report ?? config.report;
   try {
     if (values.cell !== undefined) {
       index = numberFlag("cell", values.cell, {
@@ -344,15 +376,52 @@ export async function nightlyMain(args: string[]): Promise<number> {
         range: `an integer in [0, ${cells.length - 1}]`,
       });
     }
-    await checkOutputFolder("out", out);
-    History.check(`${out}/history.sqlite`);
-    if (index === undefined) {
-      await checkOutputFile("report", values.report ?? config.report);
+    if (values["dry-run"]) {
+      // Prints only; writes nothing, so there is no path to check.
+    } else if (values["emit-slurm"] !== undefined) {
+      await checkOutputFile("emit-slurm", values["emit-slurm"], { create: false });
+    } else {
+      await checkOutputFolder("out", out, { create: false });
+      History.check(`${out}/history.sqlite`);
+      if (index === undefined) await checkOutputFile("report", reportPath, { create: false });
     }
   } catch (error) {
     if (!(error instanceof UsageError || error instanceof HistoryError)) throw error;
     console.error(`error: ${error.message}`);
     return 2;
+  }
+  if (values["dry-run"]) {
+    const shown = index === undefined ? cells : [cells[index]];
+    console.log(
+      index === undefined
+        ? `nightly: ${cells.length} cell(s) into ${out}; report ${reportPath} (dry run)`
+        : `nightly: cell ${index} of ${cells.length} into ${out}; no report (dry run)`,
+    );
+    for (const c of shown) {
+      console.log(
+        `${c.index}: ${describeCell(c)}\n   deno task bench ${
+          [...benchArgs(c), "--out", out].map(shellWord).join(" ")
+        }`,
+      );
+    }
+    return 0;
+  }
+  if (values["emit-slurm"] !== undefined) {
+    const path = values["emit-slurm"];
+    const script = slurmScript(cells, {
+      slurm: config.slurm,
+      paths: { repo: REPO, config: absolute(configPath) },
+    });
+    const slash = path.lastIndexOf("/");
+    if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
+    await writeFileAtomic(path, script);
+    await Deno.chmod(path, 0o755).catch(() => {});
+    const shared = config.slurm.shared_dir.replace(/\/+$/, "") || "/";
+    console.log(
+      `wrote ${path}: ${cells.length} array task(s) writing into ${shared}; submit with: ` +
+        `mkdir -p ${shellWord(`${shared}/logs`)} && sbatch ${shellWord(path)}`,
+    );
+    return 0;
   }
   if (index !== undefined) {
     const io = { log: (l: string) => console.log(l), error: (l: string) => console.error(l) };
@@ -361,7 +430,7 @@ export async function nightlyMain(args: string[]): Promise<number> {
     if (outcome.error) io.error(outcome.error);
     return outcome.error || outcome.validations.some((v) => !v.passed) ? 1 : 0;
   }
-  return await runNightly(config, { out: values.out, report: values.report });
+  return await runNightly(config, { out, report: reportPath });
 }
 
 if (import.meta.main) {

@@ -7,31 +7,36 @@
  * @module
  */
 
-import type { RegressionOptions } from "../reports/regression.ts";
-import { BENCH_MODELS, MICROCIRCUIT_STEP_MS, SCALE_MIN } from "./bench_options.ts";
-import { isOnGrid } from "./cli_args.ts";
-import { REGRESSION_FLAGS } from "./regress.ts";
+import { type RegressionOptions, resolveRegressionOptions } from "../reports/regression.ts";
+import { BENCH_MODELS, MICROCIRCUIT_STEP_MS, parseBenchArgs, SCALE_MIN } from "./bench_options.ts";
+import { isOnGrid, snapToGrid, UsageError } from "./cli_args.ts";
+import { REGRESSION_FLAGS, regressionPairProblem } from "./regress.ts";
 
-/** One entry of `matrix`: every combination of its lists is a cell. */
+/**
+ * One entry of `matrix`: every combination of its lists is a cell. The microcircuit's keys
+ * (`scales`, `k_scale`, `drives`, `t_presim_ms`, `t_sim_ms`) are null when not given: the
+ * microcircuit then runs with the bench's defaults (scale 0.1, K = N, Poisson, 500 + 1000 ms)
+ * and the other models, which do not take these flags, without them.
+ */
 export interface MatrixEntry {
   /** Name shown in logs and the SLURM script. */
   name: string;
-  /** Models (`deno task bench --model`). */
+  /** Models (`deno task bench --model`), each once. */
   models: string[];
-  /** N scalings in (0, 1]. */
-  scales: number[];
-  /** K scaling; default: equal to each scale. */
+  /** N scalings in [SCALE_MIN, 1], each once; null: not given. */
+  scales: number[] | null;
+  /** K scaling; null: not given (equal to each scale). */
   k_scale: number | null;
-  /** Master seeds. */
+  /** Master seeds, each once. */
   seeds: number[];
-  /** Background drives: "poisson" and/or "dc". */
-  drives: ("poisson" | "dc")[];
+  /** Background drives ("poisson" and/or "dc"), each once; null: not given. */
+  drives: ("poisson" | "dc")[] | null;
   /** Runs per cell (repetitions for the noise estimate). */
   repeat: number;
-  /** Presimulation (ms), discarded. */
-  t_presim_ms: number;
-  /** Measured model time (ms). */
-  t_sim_ms: number;
+  /** Presimulation (ms), discarded; null: not given. */
+  t_presim_ms: number | null;
+  /** Measured model time (ms); null: not given (the model's default). */
+  t_sim_ms: number | null;
   /** Engine backend. */
   backend: "webgpu" | "cpu";
   /** Record spikes. */
@@ -74,20 +79,26 @@ export interface NightlyConfig {
   slurm: SlurmConfig;
 }
 
-/** One bench invocation of the expanded matrix. */
+/**
+ * One bench invocation of the expanded matrix. A field that is null is not passed to the
+ * bench: the microcircuit's flags for the models that do not take them (working_memory takes
+ * only --t-sim of them; null there means its own default, 7000 ms).
+ */
 export interface MatrixCell {
   /** 0-based index (the SLURM array task id). */
   index: number;
   /** The matrix entry's name. */
   name: string;
+  /** The entry's index in `matrix`, for messages (`matrix[i]`). */
+  entry: number;
   model: string;
-  scale: number;
-  kScale: number;
+  scale: number | null;
+  kScale: number | null;
   seed: number;
-  drive: "poisson" | "dc";
+  drive: "poisson" | "dc" | null;
   repeat: number;
-  tPresimMs: number;
-  tSimMs: number;
+  tPresimMs: number | null;
+  tSimMs: number | null;
   backend: "webgpu" | "cpu";
   record: boolean;
   saveSpikes: boolean;
@@ -201,6 +212,25 @@ class Reader {
     }
     return value.map((v, i) => item(`${path}[${i}]`, v));
   }
+
+  /**
+   * A list whose items must differ: a value given twice would make the same matrix cell
+   * twice (the same bench run repeated, counted twice by the regression rule).
+   */
+  distinctList<T>(path: string, value: unknown, item: (p: string, v: unknown) => T): T[] {
+    const items = this.list(path, value, item);
+    const raw = (Array.isArray(value) ? value : []).map((v) => JSON.stringify(v));
+    raw.forEach((v, i) => {
+      const first = raw.indexOf(v);
+      if (first !== i) {
+        this.problems.push(
+          `${path}[${i}]: got ${v}, which is ${path}[${first}] again; ` +
+            "expected each value once (a duplicate would run the same cell twice)",
+        );
+      }
+    });
+    return items;
+  }
 }
 
 // The same ranges as the bench flags, so that a cell the config accepts is a valid bench run.
@@ -214,34 +244,51 @@ const SEED = {
   range: "an integer in [0, 4294967295]",
 };
 
+/** The microcircuit's defaults for keys an entry leaves out (the bench's own defaults). */
+const MICROCIRCUIT_CELL_DEFAULTS = {
+  scale: 0.1,
+  drive: "poisson",
+  tPresimMs: 500,
+  tSimMs: 1000,
+} as const;
+
+/** A time on the microcircuit's grid, stored as the grid point (100.00000000001 → 100). */
+function gridTime(r: Reader, path: string, value: unknown, min: number): number | null {
+  if (value === undefined || value === null) return null;
+  const x = r.number(path, value, undefined, {
+    ok: (x) => x >= min && x <= 1e7 && isOnGrid(x, MICROCIRCUIT_STEP_MS),
+    range: `a multiple of ${MICROCIRCUIT_STEP_MS} ms in [${min}, 1e7]`,
+  });
+  return snapToGrid(x, MICROCIRCUIT_STEP_MS);
+}
+
 function readEntry(r: Reader, path: string, value: unknown, index: number): MatrixEntry | null {
   const o = r.object(path, value, ENTRY_KEYS);
   if (!o) return null;
+  const optionalList = <T>(key: string, item: (p: string, v: unknown) => T): T[] | null =>
+    o[key] === undefined || o[key] === null ? null : r.distinctList(`${path}.${key}`, o[key], item);
   const entry: MatrixEntry = {
     name: r.string(`${path}.name`, o.name, `entry${index}`),
-    models: r.list(`${path}.models`, o.models, (p, v) => r.string(p, v, undefined, BENCH_MODELS)),
-    scales: r.list(`${path}.scales`, o.scales, (p, v) => r.number(p, v, undefined, SCALE)),
+    models: r.distinctList(
+      `${path}.models`,
+      o.models,
+      (p, v) => r.string(p, v, undefined, BENCH_MODELS),
+    ),
+    scales: optionalList("scales", (p, v) => r.number(p, v, undefined, SCALE)),
     k_scale: o.k_scale === undefined || o.k_scale === null
       ? null
       : r.number(`${path}.k_scale`, o.k_scale, undefined, K_SCALE),
-    seeds: r.list(`${path}.seeds`, o.seeds, (p, v) => r.number(p, v, undefined, SEED)),
-    drives: r.list(
-      `${path}.drives`,
-      o.drives,
+    seeds: r.distinctList(`${path}.seeds`, o.seeds, (p, v) => r.number(p, v, undefined, SEED)),
+    drives: optionalList(
+      "drives",
       (p, v) => r.string(p, v, undefined, ["poisson", "dc"] as const),
     ),
     repeat: r.number(`${path}.repeat`, o.repeat, 1, {
       ok: (x) => Number.isInteger(x) && x >= 1 && x <= 1000,
       range: "an integer in [1, 1000]",
     }),
-    t_presim_ms: r.number(`${path}.t_presim_ms`, o.t_presim_ms, 500, {
-      ok: (x) => x >= 0 && x <= 1e7 && isOnGrid(x, MICROCIRCUIT_STEP_MS),
-      range: `a multiple of ${MICROCIRCUIT_STEP_MS} ms in [0, 1e7]`,
-    }),
-    t_sim_ms: r.number(`${path}.t_sim_ms`, o.t_sim_ms, 1000, {
-      ok: (x) => x >= MICROCIRCUIT_STEP_MS && x <= 1e7 && isOnGrid(x, MICROCIRCUIT_STEP_MS),
-      range: `a multiple of ${MICROCIRCUIT_STEP_MS} ms in [${MICROCIRCUIT_STEP_MS}, 1e7]`,
-    }),
+    t_presim_ms: gridTime(r, `${path}.t_presim_ms`, o.t_presim_ms, 0),
+    t_sim_ms: gridTime(r, `${path}.t_sim_ms`, o.t_sim_ms, MICROCIRCUIT_STEP_MS),
     backend: r.string(`${path}.backend`, o.backend, "webgpu", ["webgpu", "cpu"] as const),
     record: r.boolean(`${path}.record`, o.record, true),
     save_spikes: r.boolean(`${path}.save_spikes`, o.save_spikes, false),
@@ -257,7 +304,7 @@ function readEntry(r: Reader, path: string, value: unknown, index: number): Matr
     if (entry.models.some((m) => m !== "microcircuit")) {
       r.problems.push(`${path}.validate: NEST reference data exist only for the microcircuit`);
     }
-    for (const [i, s] of entry.scales.entries()) {
+    for (const [i, s] of (entry.scales ?? [MICROCIRCUIT_CELL_DEFAULTS.scale]).entries()) {
       if (s !== 0.1 && s !== 1) {
         r.problems.push(
           `${path}.scales[${i}]: got ${s}, expected 0.1 or 1 when "validate" is true (the scales ` +
@@ -265,10 +312,11 @@ function readEntry(r: Reader, path: string, value: unknown, index: number): Matr
         );
       }
     }
-    if (entry.k_scale !== null && !entry.scales.every((s) => s === entry.k_scale)) {
+    const scales = entry.scales ?? [MICROCIRCUIT_CELL_DEFAULTS.scale];
+    if (entry.k_scale !== null && !scales.every((s) => s === entry.k_scale)) {
       r.problems.push(`${path}.k_scale: must equal the scale when "validate" is true`);
     }
-    if (entry.drives.some((d) => d !== "poisson")) {
+    if ((entry.drives ?? []).some((d) => d !== "poisson")) {
       r.problems.push(
         `${path}.drives: must be ["poisson"] when "validate" is true (the reference's drive)`,
       );
@@ -329,21 +377,44 @@ export function parseNightlyConfig(value: unknown, file = "bench.config.json"): 
   const r = new Reader();
   const o = r.object("(top level)", value, TOP_KEYS);
   if (!o) throw new ConfigError(file, r.problems);
-  const matrix = r.list("matrix", o.matrix, (_path, v) => v).map((v, i) =>
-    readEntry(r, `matrix[${i}]`, v, i)
-  ).filter((e): e is MatrixEntry => e !== null);
+  // Each entry's index in the file's matrix (for messages), and the entries read without a
+  // mistake: their cells are checked against the bench's parser.
+  const at = new Map<MatrixEntry, number>();
+  const clean = new Set<MatrixEntry>();
+  const matrix = r.list("matrix", o.matrix, (_path, v) => v).map((v, i) => {
+    const before = r.problems.length;
+    const entry = readEntry(r, `matrix[${i}]`, v, i);
+    if (entry) at.set(entry, i);
+    if (entry && r.problems.length === before) clean.add(entry);
+    return entry;
+  }).filter((e): e is MatrixEntry => e !== null);
   const regression: RegressionOptions = {};
   if (o.regression !== undefined) {
     const ro = r.object("regression", o.regression, Object.keys(REGRESSION_KEYS));
     if (ro) {
+      const before = r.problems.length;
       for (const [key, name] of Object.entries(REGRESSION_KEYS)) {
         if (ro[key] === undefined) continue;
         // The ranges of the regress flags (one rule, one set of limits).
         const flag = Object.values(REGRESSION_FLAGS).find((f) => f.option === name)!;
         regression[name] = r.number(`regression.${key}`, ro[key], undefined, {
           ok: (x) => (!flag.integer || Number.isInteger(x)) && flag.ok(x),
-          range: flag.range.replace(/--([a-z-]+)/g, (_, f: string) => f.replaceAll("-", "_")),
+          range: flag.range.replace(/--([a-z-]+)/g, (_, f: string) => `regression.${configKey(f)}`),
         });
+      }
+      // What no single key's range can say: min_baseline_runs ≤ baseline_runs (once every
+      // value is in its own range; a refused value is not compared).
+      const pair = r.problems.length > before
+        ? null
+        : regressionPairProblem(regression, (f) => `regression.${configKey(f)}`);
+      if (pair !== null) r.problems.push(pair);
+      else if (r.problems.length === before) {
+        try {
+          resolveRegressionOptions(regression);
+        } catch (error) {
+          // Only if the rule gains a constraint this file does not know yet.
+          r.problems.push(`regression: ${(error as Error).message}`);
+        }
       }
     }
   }
@@ -359,10 +430,92 @@ export function parseNightlyConfig(value: unknown, file = "bench.config.json"): 
   };
   const names = matrix.map((e) => e.name);
   for (const [i, n] of names.entries()) {
-    if (names.indexOf(n) !== i) r.problems.push(`matrix[${i}].name: "${n}" is used twice`);
+    if (names.indexOf(n) !== i) {
+      r.problems.push(`matrix[${at.get(matrix[i])}].name: "${n}" is used twice`);
+    }
   }
+  checkCells(r, config, (e) => (clean.has(e) ? at.get(e)! : null));
   if (r.problems.length > 0) throw new ConfigError(file, r.problems);
   return config;
+}
+
+/** The configuration key of each bench flag a cell passes (for messages). */
+const FLAG_KEYS: Record<string, string> = {
+  scale: "scales",
+  "k-scale": "k_scale",
+  drive: "drives",
+  "t-presim": "t_presim_ms",
+  "t-sim": "t_sim_ms",
+  "save-spikes": "save_spikes",
+  seed: "seeds",
+  repeat: "repeat",
+  backend: "backend",
+  record: "record",
+};
+
+/** The `regression` key of a regress flag: session-gap-min → session_gap_minutes. */
+function configKey(flag: string): string {
+  const key = Object.entries(REGRESSION_KEYS).find(([, option]) =>
+    REGRESSION_FLAGS[flag]?.option === option
+  )?.[0];
+  return key ?? flag.replaceAll("-", "_");
+}
+
+/**
+ * Every cell must be a run `deno task bench` accepts (its own parser, parseBenchArgs, so the
+ * two can never drift apart: a model's foreign flags, its time range, the CPU size limit ...),
+ * and no two cells may be the same run. Problems name the entry (`matrix[i]`), the cell, and
+ * the configuration keys behind the refused flags.
+ */
+function checkCells(
+  r: Reader,
+  config: NightlyConfig,
+  at: (entry: MatrixEntry) => number | null,
+): void {
+  const seen = new Map<string, string>();
+  const reported = new Set<string>();
+  for (const cell of expandMatrix(config)) {
+    // Only entries without other mistakes: a wrong value is already reported at its own path.
+    const entry = at(config.matrix[cell.entry]);
+    if (entry === null) continue;
+    const where = `matrix[${entry}]`;
+    const args = benchArgs(cell);
+    try {
+      parseBenchArgs([...args, "--out", "results"]);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      const message = error.message.replace(/ \(see --help\)$/, "");
+      const keys = [...new Set([...message.matchAll(/--([a-z-]+)/g)].map((m) => m[1]))]
+        .filter((f) => f !== "model" && f in FLAG_KEYS && args.includes(`--${f}`))
+        .map((f) => `"${FLAG_KEYS[f]}"`);
+      const hint = /not a flag of --model/.test(message)
+        ? `; leave ${keys.join(", ")} out of entries with ${cell.model}, or give ${cell.model} ` +
+          "an entry of its own"
+        : keys.length
+        ? ` (config ${keys.length > 1 ? "keys" : "key"} ${keys.join(", ")})`
+        : "";
+      const problem = `${where} (${describeCell(cell)}): deno task bench refuses this cell: ` +
+        `${message}${hint}`;
+      // One line per entry and mistake, not one per cell.
+      const dedupe = `${where} ${cell.model} ${message}`;
+      if (!reported.has(dedupe)) r.problems.push(problem);
+      reported.add(dedupe);
+      continue;
+    }
+    // The same run twice (repeat and spike saving aside): the rule would count it twice.
+    const key = JSON.stringify(
+      args.filter((a, i) =>
+        a !== "--save-spikes" && a !== "--repeat" && args[i - 1] !== "--repeat"
+      ),
+    );
+    const first = seen.get(key);
+    if (first !== undefined) {
+      r.problems.push(
+        `${where} (${describeCell(cell)}): the same bench run as a cell of ${first}; list ` +
+          "each run once (raise its repeat for more runs)",
+      );
+    } else seen.set(key, `${where} ("${cell.name}")`);
+  }
 }
 
 /**
@@ -393,22 +546,30 @@ export async function loadNightlyConfig(path: string): Promise<NightlyConfig> {
  */
 export function expandMatrix(config: NightlyConfig): MatrixCell[] {
   const cells: MatrixCell[] = [];
-  for (const e of config.matrix) {
+  for (const [entry, e] of config.matrix.entries()) {
     for (const model of e.models) {
-      for (const scale of e.scales) {
+      // The microcircuit gets every flag (defaults filled in); the other models only the
+      // keys the entry gives (working_memory's --t-sim; the rest the bench refuses for them,
+      // which parseNightlyConfig reports).
+      const micro = model === "microcircuit";
+      const d = MICROCIRCUIT_CELL_DEFAULTS;
+      const scales = e.scales ?? [micro ? d.scale : null];
+      const drives = e.drives ?? [micro ? d.drive : null];
+      for (const scale of scales) {
         for (const seed of e.seeds) {
-          for (const drive of e.drives) {
+          for (const drive of drives) {
             cells.push({
               index: cells.length,
               name: e.name,
+              entry,
               model,
               scale,
-              kScale: e.k_scale ?? scale,
+              kScale: e.k_scale ?? (micro ? scale : null),
               seed,
               drive,
               repeat: e.repeat,
-              tPresimMs: e.t_presim_ms,
-              tSimMs: e.t_sim_ms,
+              tPresimMs: e.t_presim_ms ?? (micro ? d.tPresimMs : null),
+              tSimMs: e.t_sim_ms ?? (micro ? d.tSimMs : null),
               backend: e.backend,
               record: e.record,
               saveSpikes: e.save_spikes || e.validate,
@@ -428,27 +589,19 @@ export function expandMatrix(config: NightlyConfig): MatrixCell[] {
  * @param cell the cell
  */
 export function benchArgs(cell: MatrixCell): string[] {
-  const args = [
-    "--model",
-    cell.model,
-    "--scale",
-    String(cell.scale),
-    "--k-scale",
-    String(cell.kScale),
-    "--seed",
-    String(cell.seed),
-    "--drive",
-    cell.drive,
-    "--repeat",
-    String(cell.repeat),
-    "--t-presim",
-    String(cell.tPresimMs),
-    "--t-sim",
-    String(cell.tSimMs),
-    "--backend",
-    cell.backend,
-    cell.record ? "--record" : "--no-record",
-  ];
+  const args = ["--model", cell.model];
+  const flag = (name: string, value: string | number | null) => {
+    if (value !== null) args.push(`--${name}`, String(value));
+  };
+  flag("scale", cell.scale);
+  flag("k-scale", cell.kScale);
+  flag("seed", cell.seed);
+  flag("drive", cell.drive);
+  flag("repeat", cell.repeat);
+  flag("t-presim", cell.tPresimMs);
+  flag("t-sim", cell.tSimMs);
+  flag("backend", cell.backend);
+  args.push(cell.record ? "--record" : "--no-record");
   if (cell.saveSpikes) args.push("--save-spikes");
   return args;
 }
@@ -459,9 +612,17 @@ export function benchArgs(cell: MatrixCell): string[] {
  * @param cell the cell
  */
 export function describeCell(cell: MatrixCell): string {
-  return `${cell.name}: ${cell.model} scale ${cell.scale}${
-    cell.kScale !== cell.scale ? ` K ${cell.kScale}` : ""
-  } ${cell.drive} seed ${cell.seed}, ${cell.tPresimMs} + ${cell.tSimMs} ms × ${cell.repeat}${
+  const parts = [cell.model];
+  if (cell.scale !== null) parts.push(`scale ${cell.scale}`);
+  if (cell.kScale !== null && cell.kScale !== cell.scale) parts.push(`K ${cell.kScale}`);
+  if (cell.drive !== null) parts.push(cell.drive);
+  parts.push(`seed ${cell.seed}`);
+  const time = cell.tPresimMs !== null
+    ? `${cell.tPresimMs} + ${cell.tSimMs ?? "default"} ms`
+    : cell.tSimMs !== null
+    ? `${cell.tSimMs} ms`
+    : "default time";
+  return `${cell.name}: ${parts.join(" ")}, ${time} × ${cell.repeat}${
     cell.validate ? ", validated" : ""
   }`;
 }

@@ -16,7 +16,7 @@ import {
   type RegressionReport,
   resolveRegressionOptions,
 } from "../reports/regression.ts";
-import { numberFlag, parseCliArgs, parseSinceFlag, UsageError } from "./cli_args.ts";
+import { nonEmptyFlag, numberFlag, parseCliArgs, parseSinceFlag, UsageError } from "./cli_args.ts";
 import { History, HistoryError } from "./results_store.ts";
 
 /** A flag of `deno task regress` that sets a constant of the rule, with its range. */
@@ -90,20 +90,36 @@ export function regressionOptionsFromFlags(
     const v = numberFlag(flag, values[flag] as string | undefined, { ...spec, optional: true });
     if (v !== undefined) options[spec.option] = v;
   }
+  const problem = regressionPairProblem(options, (flag) => `--${flag}`);
+  if (problem !== null) throw new UsageError(problem);
+  const resolved = resolveRegressionOptions(options);
+  return resolved;
+}
+
+/**
+ * The rule's constraint between constants that each flag's own range cannot state:
+ * min-baseline-runs ≤ baseline-runs (with the defaults for the one not given). Returns the
+ * message naming the constant that was given, through `name` (a flag `--baseline-runs` or a
+ * configuration key `regression.baseline_runs`), or null when the pair is consistent.
+ *
+ * @param options the constants given (each already in its own range)
+ * @param name how to name a constant, from its flag name without dashes
+ */
+export function regressionPairProblem(
+  options: RegressionOptions,
+  name: (flag: string) => string,
+): string | null {
   const defaults = resolveRegressionOptions({});
   const baseline = options.baselineRuns ?? defaults.baselineRuns;
   const minBaseline = options.minBaselineRuns ?? defaults.minBaselineRuns;
-  if (minBaseline > baseline) {
-    throw new UsageError(
-      options.minBaselineRuns !== undefined
-        ? `--min-baseline-runs: got ${minBaseline}, expected at most --baseline-runs ` +
-          `(${baseline}${options.baselineRuns === undefined ? ", the default" : ""})`
-        : `--baseline-runs: got ${baseline}, expected at least --min-baseline-runs ` +
-          `(${minBaseline}, the default; lower it too)`,
-    );
-  }
-  const resolved = resolveRegressionOptions(options);
-  return resolved;
+  if (minBaseline <= baseline) return null;
+  return options.minBaselineRuns !== undefined
+    ? `${name("min-baseline-runs")}: got ${minBaseline}, expected at most ` +
+      `${name("baseline-runs")} (${baseline}${
+        options.baselineRuns === undefined ? ", the default" : ""
+      })`
+    : `${name("baseline-runs")}: got ${baseline}, expected at least ` +
+      `${name("min-baseline-runs")} (${minBaseline}, the default; lower it too)`;
 }
 
 const USAGE = `Usage: deno task regress [flags]
@@ -182,7 +198,11 @@ export async function regressMain(args: string[]): Promise<number> {
     json = values.json ?? false;
     const options = regressionOptionsFromFlags(values);
     const since = values.since === undefined ? undefined : parseSinceFlag(values.since);
-    const historyPath = values.history ?? "results/history.sqlite";
+    const historyPath = nonEmptyFlag(
+      "history",
+      values.history ?? "results/history.sqlite",
+      "the path of a history file",
+    );
     const info = await Deno.stat(historyPath).catch(() => null);
     if (info === null) {
       throw new UsageError(`--history: ${historyPath}: no such history file (pass --history)`);

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { writeSyntheticHistory } from "../reports/test_util.ts";
 import { runScript } from "./cli_test_util.ts";
 import { REGRESSION_FLAGS, regressionOptionsFromFlags } from "./regress.ts";
+import { History } from "./results_store.ts";
 
 const REGRESS = new URL("./regress.ts", import.meta.url).pathname;
 
@@ -125,5 +126,90 @@ Deno.test("regress CLI: bad flags, a folder or a corrupt history exit 2 without 
     assert.equal(good.code, 0, good.stderr);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("regress_spike_file_verdicts: a trial validation of a NEST file does not make regress exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/history.sqlite`;
+    await writeSyntheticHistory(path, { nights: 2, lastFactor: 1 });
+    const history = new History(path);
+    try {
+      history.addValidation({
+        id: "v_nest_trial",
+        run_id: null,
+        timestamp: new Date().toISOString(),
+        model: "microcircuit",
+        scale: 0.1,
+        passed: false,
+        verdict: {
+          kind: "spikebench-validation",
+          pass: false,
+          failures: ["L4E firing_rate: EMD 1 > 0.4"],
+          inputs: ["/data/nest/spikes_L4E.dat"],
+        },
+      });
+    } finally {
+      history.close();
+    }
+    const r = await runScript(REGRESS, ["--history", path, "--json"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^verdicts on spike files \(not engine runs; listed, not judged\):$/m);
+    assert.match(
+      r.stdout,
+      /^FAIL {6}microcircuit · scale 0\.1 · spike files spikes_L4E\.dat {2}\(validation v_nest_trial\)$/m,
+    );
+    assert.match(r.stdout, /^PASS: .*1 verdict\(s\) on spike files listed, not judged$/m);
+    const json = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assert.deepEqual([json.pass, json.validationFailures, json.spikeFileValidations.length], [
+      true,
+      0,
+      1,
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("regress_nothing_judged: --since after the newest run says nothing was judged (exit 0)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeSyntheticHistory(`${dir}/history.sqlite`, { nights: 2 });
+    const r = await runScript(REGRESS, [
+      "--history",
+      `${dir}/history.sqlite`,
+      "--since",
+      "2099-01-01",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^no runs to judge at or after 2099-01-01T00:00:00\.000Z$/m);
+    assert.match(
+      r.stdout,
+      /^PASS: nothing judged: no run and no validation of an engine run at or after 2099-01-01/m,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("regress_empty_values: --history '' and unknown options get clear messages (exit 2)", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--history", ""], /^error: --history: got "", expected the path of a history file$/m],
+    [["--bogus"], /^error: --bogus: unknown option \(see --help\)$/m],
+    [
+      ["--json=1"],
+      /^error: --json: an on\/off switch takes no value, got "--json=1"; write --json/m,
+    ],
+    [["--history"], /^error: --history: a value is required \(see --help\)$/m],
+    [
+      ["extra"],
+      /^error: unexpected argument "extra": this command takes only flags \(see --help\)$/m,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runScript(REGRESS, args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(" "));
   }
 });

@@ -99,7 +99,7 @@ Deno.test("validate --model rewiring: bad flags exit 2 naming the flag, before a
     [["--test-patterns", "0"], /--test-patterns: got "0", expected an integer in \[1, 1000000\]/],
     [["--backend", "cuda"], /--backend: got "cuda", expected one of webgpu, cpu/],
     [["--size", "huge"], /--size: got "huge", expected one of ci, full/],
-    [["--scale", "0.1"], /Unknown option '--scale'/],
+    [["--scale", "0.1"], /--scale: unknown option/],
     [["--out", ""], /--out/],
     [
       ["--background-stride", "0"],

@@ -13,6 +13,7 @@
 import {
   checkInputFolder,
   checkOutputFile,
+  nonEmptyFlag,
   parseCliArgs,
   parseSinceFlag,
   UsageError,
@@ -33,7 +34,7 @@ Flags:
   --since TIME       only runs at or after TIME (ISO date or date-time, e.g. 2026-01-31)
   --spikes-dir DIR   an existing folder where to look for <run id>.spikes.gz, subfolders
                      included (3 levels; repeatable; default: the history's folder)
-  --title TEXT       page title (default "spikebench report")
+  --title TEXT       page title, not empty (default "spikebench report")
   -h, --help         this text
 
 Exit status: 0 written, 1 failure, 2 bad input.`;
@@ -72,6 +73,8 @@ export async function reportMain(args: string[]): Promise<number> {
   // Every input is checked before anything is read or written (exit 2 with a message).
   try {
     since = values.since === undefined ? undefined : parseSinceFlag(values.since);
+    nonEmptyFlag("history", historyPath, "the path of a history file");
+    if (values.title !== undefined) nonEmptyFlag("title", values.title, "a non-empty page title");
     const info = await Deno.stat(historyPath).catch(() => null);
     if (info === null) {
       throw new UsageError(

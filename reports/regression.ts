@@ -91,9 +91,12 @@ export interface SessionVerdict {
   regressed: boolean;
 }
 
-/** The newest validation verdict of one configuration. */
+/** The newest validation verdict of one configuration (or of one set of spike files). */
 export interface ValidationCheck {
-  /** Configuration key of the validated run, or "model scale" when the run is unknown. */
+  /**
+   * Configuration key of the validated run, "model scale" when the run is unknown, or
+   * "spike files model scale: names" for a verdict on spike files.
+   */
   key: string;
   /** Configuration in words. */
   label: string;
@@ -107,6 +110,11 @@ export interface ValidationCheck {
   passed: boolean;
   /** The verdict's failure lines (empty when it passed). */
   failures: string[];
+  /**
+   * The spike files judged (base names) when this is a verdict on external recordings
+   * (`deno task validate --spikes`), not on runs of our engine; null for a verdict on runs.
+   */
+  spikeFiles: string[] | null;
 }
 
 /** Everything `deno task regress` decides. */
@@ -115,14 +123,21 @@ export interface RegressionReport {
   options: ResolvedRegressionOptions;
   /** One per configuration judged (newest session each). */
   sessions: SessionVerdict[];
-  /** Newest validation per configuration. */
+  /** Newest validation per configuration of our engine's runs: these count. */
   validations: ValidationCheck[];
+  /**
+   * Newest verdict per set of spike files (`deno task validate --spikes`: recordings from
+   * NEST or elsewhere, not engine runs). Listed for information; they never fail the rule.
+   */
+  spikeFileValidations: ValidationCheck[];
   /** Confirmed performance regressions. */
   regressions: number;
-  /** Failed newest validations. */
+  /** Failed newest validations (of engine runs). */
   validationFailures: number;
   /** No regression and no validation failure. */
   pass: boolean;
+  /** Only configurations with a run (and verdicts) at or after this ISO time; null for all. */
+  since: string | null;
 }
 
 const DEFAULTS: ResolvedRegressionOptions = {
@@ -399,6 +414,18 @@ export function verdictInputs(verdict: unknown): string[] {
   return Array.isArray(inputs) ? inputs.map((p) => String(p).split("/").at(-1) ?? "") : [];
 }
 
+/**
+ * Whether `row` is a verdict on external spike files (`deno task validate --spikes`: no run
+ * id, the files in the verdict's `inputs`) rather than on runs of our engine. Such a verdict
+ * says nothing about the engine, so the regression rule lists it and does not judge it.
+ *
+ * @param row a validation row
+ */
+export function isSpikeFileVerdict(row: ValidationRow): boolean {
+  const inputs = (row.verdict as { inputs?: unknown } | null)?.inputs;
+  return validatedRunIds(row).length === 0 && Array.isArray(inputs);
+}
+
 function verdictFailures(verdict: unknown): string[] {
   const failures = (verdict as { failures?: unknown } | null)?.failures;
   return Array.isArray(failures) ? failures.map(String) : [];
@@ -406,7 +433,8 @@ function verdictFailures(verdict: unknown): string[] {
 
 /**
  * The newest validation of each configuration (by the validated run's configuration, or by
- * model and scale when the run is not in the history).
+ * model and scale when the run is not in the history), and the newest verdict on each set of
+ * spike files (model, scale and file names; `spikeFiles` is set on those).
  *
  * @param runs the runs the validations may refer to
  * @param validations validation rows, any order
@@ -420,10 +448,14 @@ export function newestValidations(
   for (const row of validations) {
     const ids = validatedRunIds(row);
     const run = ids.map((id) => byId.get(id)).find((r) => r !== undefined);
-    const key = run ? configurationKey(run) : `${row.model} scale ${row.scale}`;
     // A verdict on spike files (validate --spikes) is not about any engine configuration.
-    const inputs = verdictInputs(row.verdict);
-    const files = inputs.length > 0 ? ` · spike files ${inputs.join(", ")}` : "";
+    const spikeFiles = isSpikeFileVerdict(row) ? verdictInputs(row.verdict) : null;
+    const files = spikeFiles ? ` · spike files ${spikeFiles.join(", ") || "(none named)"}` : "";
+    const key = run
+      ? configurationKey(run)
+      : spikeFiles
+      ? `spike files ${row.model} scale ${row.scale}: ${spikeFiles.join(", ")}`
+      : `${row.model} scale ${row.scale}`;
     const check: ValidationCheck = {
       key,
       label: run ? configurationLabel(run) : `${row.model} · scale ${row.scale}${files}`,
@@ -432,6 +464,7 @@ export function newestValidations(
       timestamp: row.timestamp,
       passed: row.passed,
       failures: row.passed ? [] : verdictFailures(row.verdict),
+      spikeFiles,
     };
     const seen = newest.get(key);
     if (!seen || seen.timestamp < check.timestamp) newest.set(key, check);
@@ -441,7 +474,9 @@ export function newestValidations(
 
 /**
  * Applies the rule to a history: the newest session of every configuration (only those with a
- * run at or after `since`, when given) and the newest validation of every configuration.
+ * run at or after `since`, when given) and the newest validation of every configuration of
+ * engine runs. Verdicts on spike files (`validate --spikes`) are returned apart, in
+ * `spikeFileValidations`, and do not count: they judge recordings, not our engine.
  *
  * @param runs every run (any order)
  * @param validations every validation row
@@ -461,16 +496,19 @@ export function judgeHistory(
     if (session[session.length - 1].timestamp < since) continue;
     sessions.push(judgeSession(session, all.slice(0, -1).flat(), opts));
   }
-  const checks = newestValidations(runs, validations).filter((v) => v.timestamp >= since);
+  const newest = newestValidations(runs, validations).filter((v) => v.timestamp >= since);
+  const checks = newest.filter((v) => v.spikeFiles === null);
   const regressions = sessions.filter((s) => s.regressed).length;
   const validationFailures = checks.filter((v) => !v.passed).length;
   return {
     options: opts,
     sessions,
     validations: checks,
+    spikeFileValidations: newest.filter((v) => v.spikeFiles !== null),
     regressions,
     validationFailures,
     pass: regressions === 0 && validationFailures === 0,
+    since: options.since ?? null,
   };
 }
 
@@ -491,7 +529,8 @@ export function formatRegressionReport(report: RegressionReport): string {
       `with ≥ ${o.minCandidateRuns} runs`,
     "",
   );
-  if (report.sessions.length === 0) lines.push("no runs to judge");
+  const since = report.since ? ` at or after ${report.since}` : "";
+  if (report.sessions.length === 0) lines.push(`no runs to judge${since}`);
   /** A session is compared only once its configuration has a baseline. */
   const hasBaseline = (s: SessionVerdict) => s.metrics.some((m) => m.baselineMedian !== null);
   for (const s of report.sessions) {
@@ -507,15 +546,33 @@ export function formatRegressionReport(report: RegressionReport): string {
     for (const f of v.failures.slice(0, 5)) lines.push(`            ${f}`);
     if (v.failures.length > 5) lines.push(`            … and ${v.failures.length - 5} more`);
   }
+  const files = report.spikeFileValidations;
+  if (files.length > 0) {
+    lines.push("", "verdicts on spike files (not engine runs; listed, not judged):");
+    for (const v of files) {
+      lines.push(
+        `${v.passed ? "pass     " : "FAIL     "} ${v.label}  (validation ${v.validationId})`,
+      );
+    }
+  }
+  const listed = files.length > 0
+    ? `; ${files.length} verdict(s) on spike files listed, not judged`
+    : "";
   lines.push("");
-  if (report.pass) {
+  if (report.pass && report.sessions.length === 0 && report.validations.length === 0) {
+    lines.push(
+      `PASS: nothing judged: no run and no validation of an engine run${
+        since || " in the history"
+      }${listed}`,
+    );
+  } else if (report.pass) {
     const judged = report.sessions.filter(hasBaseline).length;
     const waiting = report.sessions.length - judged;
     lines.push(
       `PASS: no performance regression beyond the noise in ${judged} configuration(s) with a ` +
         `baseline${
           waiting ? `; ${waiting} configuration(s) not compared (no baseline yet)` : ""
-        }; ${report.validations.length} validation(s) passed`,
+        }; ${report.validations.length} validation(s) passed${listed}`,
     );
   } else {
     const parts = [];
@@ -525,7 +582,7 @@ export function formatRegressionReport(report: RegressionReport): string {
     if (report.validationFailures > 0) {
       parts.push(`${report.validationFailures} failed validation(s)`);
     }
-    lines.push(`FAIL: ${parts.join(" and ")}`);
+    lines.push(`FAIL: ${parts.join(" and ")}${listed}`);
   }
   return lines.join("\n");
 }

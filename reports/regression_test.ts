@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import type { BenchResult } from "../benchmarks/result_record.ts";
+import type { ValidationRow } from "../benchmarks/results_store.ts";
 import {
   formatRegressionReport,
+  isSpikeFileVerdict,
   judgeAllSessions,
   judgeHistory,
   madSpread,
@@ -183,4 +185,111 @@ Deno.test("a validation of an ensemble (run ids separated by commas) counts for 
   assert.equal(report.validationFailures, 1);
   assert.deepEqual(report.validations[0].runIds, [a.id, b.id]);
   assert.ok(report.validations[0].label.startsWith("microcircuit · scale 0.02"));
+});
+
+/** A verdict of `deno task validate --spikes` on external files (no run id, its inputs). */
+function spikeFileValidation(
+  id: string,
+  passed: boolean,
+  options: { timestamp?: string; inputs?: string[]; scale?: number } = {},
+): ValidationRow {
+  return {
+    id,
+    run_id: null,
+    timestamp: options.timestamp ?? minutesAfterEpoch(9 * 1440),
+    model: "microcircuit",
+    scale: options.scale ?? 0.1,
+    passed,
+    verdict: {
+      kind: "spikebench-validation",
+      pass: passed,
+      failures: passed ? [] : ["L4E firing_rate: EMD 1 > 0.4"],
+      inputs: options.inputs ?? ["/data/nest/trial.dat"],
+    },
+  };
+}
+
+Deno.test("regress_spike_file_verdicts: a verdict on spike files is listed, never judged", () => {
+  const runs = nightlyHistory(31);
+  // A failed trial validation of a NEST file, newer than every run: it used to fail the rule
+  // forever (no later engine run replaces a "model scale" key).
+  const trial = spikeFileValidation("v_trial", false);
+  const report = judgeHistory(runs, [trial]);
+  assert.ok(report.pass);
+  assert.equal(report.validationFailures, 0);
+  assert.deepEqual(report.validations, []);
+  assert.deepEqual(report.spikeFileValidations.map((v) => [v.validationId, v.passed]), [
+    ["v_trial", false],
+  ]);
+  assert.deepEqual(report.spikeFileValidations[0].spikeFiles, ["trial.dat"]);
+  const text = formatRegressionReport(report);
+  assert.match(text, /^verdicts on spike files \(not engine runs; listed, not judged\):$/m);
+  assert.match(
+    text,
+    /^FAIL {6}microcircuit · scale 0\.1 · spike files trial\.dat {2}\(validation v_trial\)$/m,
+  );
+  assert.match(text, /^PASS: .*; 1 verdict\(s\) on spike files listed, not judged$/m);
+  assert.doesNotMatch(text, /INVALID/);
+
+  // Each set of files keeps its newest verdict; engine verdicts still count as before.
+  const last = runs[runs.length - 1];
+  const mixed = judgeHistory(runs, [
+    trial,
+    spikeFileValidation("v_trial2", true, { timestamp: minutesAfterEpoch(10 * 1440) }),
+    spikeFileValidation("v_other", true, { inputs: ["/x/a.dat", "/x/b.dat"] }),
+    syntheticValidation(last, false),
+  ]);
+  assert.ok(!mixed.pass);
+  assert.equal(mixed.validationFailures, 1);
+  assert.deepEqual(mixed.validations.map((v) => v.spikeFiles), [null]);
+  assert.deepEqual(
+    mixed.spikeFileValidations.map((v) => v.validationId).sort(),
+    ["v_other", "v_trial2"],
+  );
+  assert.match(
+    formatRegressionReport(mixed),
+    /^FAIL: 1 failed validation\(s\); 2 verdict\(s\) on spike files listed, not judged$/m,
+  );
+
+  // A verdict without a run id but without spike files (the rewiring validator runs the
+  // engine itself) is still judged.
+  assert.equal(isSpikeFileVerdict(trial), true);
+  const rewiring: ValidationRow = {
+    id: "v_rewiring",
+    run_id: null,
+    timestamp: minutesAfterEpoch(9 * 1440),
+    model: "rewiring",
+    scale: 0.2,
+    passed: false,
+    verdict: { kind: "spikebench-rewiring-validation", pass: false },
+  };
+  assert.equal(isSpikeFileVerdict(rewiring), false);
+  assert.equal(judgeHistory(runs, [rewiring]).validationFailures, 1);
+  // --since applies to them too.
+  assert.deepEqual(
+    judgeHistory(runs, [trial], { since: minutesAfterEpoch(11 * 1440) }).spikeFileValidations,
+    [],
+  );
+});
+
+Deno.test("regress_nothing_judged: a since after every run says nothing was judged", () => {
+  const runs = nightlyHistory(33);
+  const since = minutesAfterEpoch(100 * 1440);
+  const report = judgeHistory(runs, [syntheticValidation(runs[0], false)], { since });
+  assert.ok(report.pass);
+  assert.equal(report.since, since);
+  const text = formatRegressionReport(report);
+  assert.match(text, new RegExp(`^no runs to judge at or after ${since}$`, "m"));
+  assert.match(
+    text,
+    new RegExp(
+      `^PASS: nothing judged: no run and no validation of an engine run at or after ${since}$`,
+      "m",
+    ),
+  );
+  assert.doesNotMatch(text, /no performance regression/);
+  assert.match(
+    formatRegressionReport(judgeHistory([], [])),
+    /^PASS: nothing judged: no run and no validation of an engine run in the history$/m,
+  );
 });

@@ -130,6 +130,16 @@ function header(model: ReportModel): string {
     : `<div class="banner bad"><strong>${counts}</strong><ul>${
       problems.map((p) => `<li>${h(p)}</li>`).join("")
     }</ul></div>`;
+  // Verdicts on spike files judge recordings (NEST's, say), not our engine: information only.
+  const files = r.spikeFileValidations.length
+    ? `<div class="banner info">Verdicts on spike files (not engine runs): <ul>${
+      r.spikeFileValidations.map((v) =>
+        `<li>${v.passed ? "pass" : "FAIL"}: ${h(v.label)} (validation <code>${
+          h(v.validationId)
+        }</code>)</li>`
+      ).join("")
+    }</ul>They are listed in the validation section and do not count above.</div>`
+    : "";
   const warnings = model.warnings.length
     ? `<div class="banner warn"><strong>Not shown:</strong><ul>${
       model.warnings.map((w) => `<li>${h(w)}</li>`).join("")
@@ -142,7 +152,7 @@ function header(model: ReportModel): string {
   }</code>: ${model.runs.length} run(s)${
     model.since ? ` since ${h(formatTime(model.since))}` : ""
   }, ${model.validations.length} validation(s).</p>
-${banner}${warnings}
+${banner}${files}${warnings}
 </header>
 <nav><a href="#summary">Summary</a><a href="#performance">Performance</a><a href="#trends">Trends</a><a href="#validation">Validation</a><a href="#activity">Activity</a>${
     model.rewiring ? '<a href="#rewiring">Rewiring</a>' : ""
@@ -367,8 +377,28 @@ function validationSection(model: ReportModel, charts: Charts): string {
     return `<section id="validation"><h2>Validation</h2><p>No validation in the history. <code>deno task nightly</code>
 validates configurations with NEST reference data (microcircuit, Poisson drive, scale 0.1 or 1); see validation/README.md.</p></section>`;
   }
-  const full = model.validations.slice(0, model.validationsInFull);
-  const older = model.validations.slice(model.validationsInFull);
+  // The newest verdict on each set of spike files is shown in full too, in its own part: it
+  // is about recordings, not about a configuration of our engine.
+  const checks = new Map(model.regression.spikeFileValidations.map((v) => [v.validationId, v]));
+  const onFiles = model.validations.filter((e) => checks.has(e.row.id)).map((e) => ({
+    ...e,
+    label: checks.get(e.row.id)!.label,
+    distributionsNote: e.candidate
+      ? e.distributionsNote
+      : "no distributions are stored with a verdict on spike files; violins not drawn",
+  }));
+  const full = model.validations.slice(0, model.validationsInFull).filter((e) =>
+    !checks.has(e.row.id)
+  );
+  const older = model.validations.slice(model.validationsInFull).filter((e) =>
+    !checks.has(e.row.id)
+  );
+  const filesPart = onFiles.length
+    ? `<h3 id="validation-spike-files">Verdicts on spike files (not engine runs)</h3>
+<p class="explain">The newest verdict on each set of recordings judged with <code>deno task validate --spikes</code>
+(NEST's or another simulator's spike files): information only, they do not count in the regression verdict.</p>
+${onFiles.map((e) => validationBlock(e, charts)).join("\n")}`
+    : "";
   const olderTable = older.length
     ? `<h3>Earlier validations</h3><div class="table-wrap"><table><thead><tr><th>time</th><th>configuration</th><th>run</th><th>result</th><th>failed checks</th></tr></thead><tbody>${
       older.map((e) =>
@@ -388,6 +418,7 @@ validates configurations with NEST reference data (microcircuit, Poisson drive, 
 ours next to NEST's seeds pooled. A cell passes when its EMD and KS distances to NEST are within
 the threshold (spread factor × the largest NEST-vs-NEST distance); failed cells are red and say why.</p>
 ${full.map((e) => validationBlock(e, charts)).join("\n")}
+${filesPart}
 ${olderTable}</section>`;
 }
 

@@ -99,3 +99,31 @@ Deno.test("report --spikes-dir must be an existing folder (exit 2 naming the fla
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("report_empty_values: an empty --title, --history, --out or --spikes-dir is refused naming the flag", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    new History(`${dir}/history.sqlite`).close();
+    const h = ["--history", `${dir}/history.sqlite`, "--out", `${dir}/site/index.html`];
+    await refused(
+      [...h, "--title", ""],
+      /^error: --title: got "", expected a non-empty page title$/m,
+    );
+    await refused([...h, "--title", "  "], /^error: --title: got " {2}", expected a non-empty/m);
+    await refused(
+      ["--history", "", "--out", `${dir}/site/index.html`],
+      /^error: --history: got "", expected the path of a history file$/m,
+    );
+    await refused(
+      ["--history", `${dir}/history.sqlite`, "--out", ""],
+      /^error: --out: got "", expected a file path$/m,
+    );
+    await refused(
+      [...h, "--spikes-dir", ""],
+      /^error: --spikes-dir: got "", expected a folder path$/m,
+    );
+    assert.deepEqual(names(dir), ["history.sqlite"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -64,7 +64,7 @@ Deno.test("report_summary_configurations: a run without recording does not hide 
   ]);
 });
 
-Deno.test("report_spike_file_validation: a verdict on spike files is labelled as such", async () => {
+Deno.test("report_spike_file_validation: a verdict on spike files is information, shown in full, not a failure", async () => {
   const { html } = await reportOf((history) => {
     history.addRun(syntheticRun({ timestamp: minutesAfterEpoch(0), scale: 0.1, k_scale: 0.1 }));
     history.addValidation({
@@ -82,9 +82,22 @@ Deno.test("report_spike_file_validation: a verdict on spike files is labelled as
       },
     });
   });
+  // The banner lists it apart, as information; it is not a failed validation of ours.
   assert.match(
     html,
-    /failed validation: microcircuit · scale 0\.1 · spike files run1\.dat, run2\.dat/,
+    /<div class="banner info">Verdicts on spike files \(not engine runs\): <ul><li>FAIL: microcircuit · scale 0\.1 · spike files run1\.dat, run2\.dat \(validation <code>v_files<\/code>\)<\/li><\/ul>/,
+  );
+  assert.doesNotMatch(html, /failed validation: /);
+  assert.doesNotMatch(html, /class="banner bad"/);
+  // The validation section still shows it, in its own part, with its failures.
+  assert.match(
+    html,
+    /<h3 id="validation-spike-files">Verdicts on spike files \(not engine runs\)<\/h3>/,
+  );
+  assert.match(html, /<article class="validation" data-validation="v_files">/);
+  assert.match(
+    html,
+    /spike files \(<code>deno task validate --spikes<\/code>\): <code>run1\.dat, run2\.dat<\/code>/,
   );
   assert.doesNotMatch(html, /of run\(s\) <code>—<\/code>/);
 });

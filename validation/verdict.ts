@@ -764,9 +764,9 @@ export function formatVerdict(verdict: ValidationVerdict): string {
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   const ref = verdict.reference;
   const out = [
-    `NEST reference: ${ref.scale} (${ref.simulator}, seeds ${ref.seeds.join(", ")}); ` +
-    `candidate runs: ${verdict.candidateRuns}; window ${verdict.window.tStartMs}–` +
-    `${verdict.window.tStopMs} ms`,
+    `NEST reference: ${ref.scale} (${ref.simulator}, seeds ${ref.seeds.join(", ")}), window ` +
+    `${ref.windowMs[0]}–${ref.windowMs[1]} ms; candidate: ${verdict.candidateRuns} run(s), ` +
+    `window ${verdict.window.tStartMs}–${verdict.window.tStopMs} ms`,
     `rule: ${verdict.rule.text} (spreadFactor ${verdict.rule.spreadFactor}, ` +
     `α ${verdict.rule.alpha})`,
     "",
