@@ -614,7 +614,9 @@ export function validateDistributions(
   const length = opts.window.tStopMs - opts.window.tStartMs;
   if (Math.abs(length - refLength) > 1e-9) {
     warnings.push(
-      `the candidate window is ${length} ms but the reference window is ${refLength} ms; ` +
+      // toPrecision(12): window ends on the 0.1 ms grid differ by float noise (100.10000000000002).
+      `the candidate window is ${Number(length.toPrecision(12))} ms but the reference window is ` +
+        `${Number(refLength.toPrecision(12))} ms; ` +
         "rate, CV and correlation distributions depend on the window length",
     );
   }
