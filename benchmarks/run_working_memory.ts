@@ -1,5 +1,5 @@
 /**
- * One run of the working-memory model (models/working_memory.ts, specs/working_memory.md) for
+ * One run of the working-memory model (models/working_memory.ts, docs/specs/working_memory.md) for
  * `deno task bench --model working_memory` and `deno task validate --model working_memory`:
  * build, simulate the default protocol (no discarded presimulation: the spontaneous period is
  * part of the analysis), record every neuron, analyse with validation/working_memory_analysis.ts
@@ -103,7 +103,7 @@ function rasterSample(selective: GroupSpikes[]): WorkingMemoryBenchResult["raste
 
 /** Notes on what the working-memory records approximate or leave out. */
 export const WORKING_MEMORY_NOTES =
-  "Working memory (specs/working_memory.md): default protocol of run_model.py extended to 7 s " +
+  "Working memory (docs/specs/working_memory.md): default protocol of run_model.py extended to 7 s " +
   "as NEST's reference runs (offset kept at 5200 ms). presimulate = 0: the spontaneous period " +
   "[550, 3000) ms is analysed. u and x are the population means of the per-neuron facilitation " +
   "state reconstructed exactly from the recorded spikes (it changes only at spikes, spec §2.2); " +

@@ -107,7 +107,7 @@ export const REWIRING_VALIDATE_HELP =
        [--seeds 1,2,3] [--rewiring-period 100,0] [--test-patterns N] [--backend webgpu|cpu]
        [--out DIR] [--json]
 
-Trains and tests the structural-plasticity model (shared/specs/rewiring.md) for every T of the
+Trains and tests the structural-plasticity model (docs/specs/rewiring.md) for every T of the
 scan, seed and rewiring period, and compares the simulated SDNR (mean ± std over seeds) with the
 mean-field theory and, where the configuration matches, the authors' published simulations
 (full size only); computes the memory capacity (T where SDNR crosses SDNR_thr = 3.2897, P_c 0.95,

@@ -1,6 +1,6 @@
 /**
  * The Tsodyks–Markram synapse with facilitation in the form of Mongillo, Barak & Tsodyks
- * (2008), as NEST's custom `tsodyks3_synapse` implements it (specs/working_memory.md §2.1).
+ * (2008), as NEST's custom `tsodyks3_synapse` implements it (docs/specs/working_memory.md §2.1).
  * State (u, x, t_last) changes only at presynaptic spikes, so it is a pure event-driven update;
  * both backends and the working-memory analysis use this one function.
  *

@@ -1,6 +1,6 @@
 /**
  * The `iaf_psc_exp` neuron model: parameters (NEST names and units) and the exact-integration
- * propagators of NEST's implementation (specs/microcircuit.md §3).
+ * propagators of NEST's implementation (docs/specs/microcircuit.md §3).
  */
 import { ParameterError, requireFinite, requireNonNegative, requirePositive } from "./errors.ts";
 

@@ -1,5 +1,5 @@
 /**
- * The Potjans & Diesmann (2014) cortical microcircuit, NEST GPU variant (specs/microcircuit.md):
+ * The Potjans & Diesmann (2014) cortical microcircuit, NEST GPU variant (docs/specs/microcircuit.md):
  * the derived quantities (synapse counts, weights, DC input, external in-degrees) as pure
  * functions, and `buildMicrocircuit`, which describes the network with the engine's builder.
  *
@@ -34,7 +34,7 @@ import {
 
 /** What reports print about how this implementation realises the spec. */
 export const MICROCIRCUIT_NOTES: string = [
-  "Potjans & Diesmann (2014) microcircuit, NEST GPU example variant (specs/microcircuit.md).",
+  "Potjans & Diesmann (2014) microcircuit, NEST GPU example variant (docs/specs/microcircuit.md).",
   "Connectivity: fixed_total_number per (target, source) pair, autapses and multapses allowed;",
   "  S = round(ln(1-p)/ln(1-1/(N_pre·N_post)) · N_scaling · K_scaling), round half to even",
   "  (numpy.round), float64; pairs with S = 0 are skipped.",

@@ -1,6 +1,6 @@
 /**
  * Parameter tables and the validated parameter object of the Potjans & Diesmann (2014) cortical
- * microcircuit, as the NEST and NEST GPU examples define it (specs/microcircuit.md).
+ * microcircuit, as the NEST and NEST GPU examples define it (docs/specs/microcircuit.md).
  *
  * Every table is indexed by population in the order of `POPULATION_NAMES`; matrices are
  * `[target][source]`.

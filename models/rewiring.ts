@@ -1,6 +1,6 @@
 /**
  * The two-population rate model of learning through structural plasticity (Tiddia, Sergi &
- * Golosio, Phys. Rev. E 110:044311, 2024; `shared/specs/rewiring.md` §1–§3): patterns of
+ * Golosio, Phys. Rev. E 110:044311, 2024; `docs/specs/rewiring.md` §1–§3): patterns of
  * lognormal or discrete rates, feed-forward connections from population 1 to population 2,
  * training by stabilization of connections between high-rate neurons and periodic rewiring of
  * the non-stabilized ones, test with (optionally noisy) trained patterns giving ⟨S_c⟩, ⟨S_b⟩,

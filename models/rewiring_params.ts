@@ -1,6 +1,6 @@
 /**
  * Validated parameters of the structural-plasticity (stabilization + rewiring) model of
- * Tiddia, Sergi & Golosio, Phys. Rev. E 110:044311 (2024), `shared/specs/rewiring.md` §1–§3:
+ * Tiddia, Sergi & Golosio, Phys. Rev. E 110:044311 (2024), `docs/specs/rewiring.md` §1–§3:
  * the theory parameters of `validation/rewiring_theory.ts` plus what only a simulation needs
  * (population sizes, number of training and test patterns, seed, handling of negative noisy
  * rates), and the constants derived from them once (rate thresholds as RNG words, lognormal

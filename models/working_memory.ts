@@ -1,6 +1,6 @@
 /**
  * The working-memory network of Tiddia et al. (2022) built with the engine's builder
- * (specs/working_memory.md): five selective and one non-selective excitatory population, one
+ * (docs/specs/working_memory.md): five selective and one non-selective excitatory population, one
  * inhibitory population, fixed-indegree connectivity with facilitating E→E synapses,
  * Gaussian-noise background currents and the protocol's constant-current stimuli.
  *

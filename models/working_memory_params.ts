@@ -1,7 +1,7 @@
 /**
  * Parameters, regimes, protocol and the pure conversions of the working-memory network of
  * Tiddia, Golosio, Fanti & Paolucci (2022) after Mongillo, Barak & Tsodyks (2008)
- * (specs/working_memory.md). Nothing here simulates: these are the tables a builder and the
+ * (docs/specs/working_memory.md). Nothing here simulates: these are the tables a builder and the
  * validation read, reproduced from the authors' code including its quirks (§1.3, §3.4).
  *
  * Group names used by the tables: `sel0` … `sel{p−1}` (selective excitatory populations),

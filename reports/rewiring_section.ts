@@ -480,7 +480,7 @@ ${chart}${benchCapacities(report.benchRuns)}${benchTable(report.benchRuns)}</art
   }
   return `<section id="rewiring"><h2>Structural plasticity (rewiring)</h2>
 <p class="explain">The rate model of Tiddia, Sergi &amp; Golosio (Phys. Rev. E 110:044311, 2024;
-shared/specs/rewiring.md): after training T patterns, the signal-difference-to-noise ratio of the
+docs/specs/rewiring.md): after training T patterns, the signal-difference-to-noise ratio of the
 input to coding versus background neurons; memory capacity = the T where SDNR falls to
 SDNR_thr = ${sdnrThreshold().toFixed(3)} (probability 0.95 of classifying a neuron correctly).
 Rewiring (replacing the non-stabilized connections every r patterns) raises the SDNR.</p>

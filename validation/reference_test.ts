@@ -154,7 +154,7 @@ Deno.test("statistics recomputed from NEST's raw spikes reproduce seed 1's distr
 });
 
 Deno.test("NEST's example reference rates (0.1 scale, 1 s) give the spec §7.2 table", async () => {
-  // specs/microcircuit.md §7.2: n neurons, mean rate (Hz), silent fraction.
+  // docs/specs/microcircuit.md §7.2: n neurons, mean rate (Hz), silent fraction.
   const table: [string, number, number, number][] = [
     ["L23E", 2068, 0.402, 0.701],
     ["L23I", 583, 2.017, 0.22],

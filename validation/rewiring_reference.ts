@@ -1,7 +1,7 @@
 /**
  * The structural-plasticity reference tables of `validation/reference/structural_plasticity/`
  * (gmtiddia/structural_plasticity, `simulations/<set>/`; see the README there and
- * `shared/specs/rewiring.md` §5): parsers for `<set>__values.csv` (simulation means and
+ * `docs/specs/rewiring.md` §5): parsers for `<set>__values.csv` (simulation means and
  * seed-to-seed standard deviations over 10 seeds) and `<set>__th_values.csv` (the authors'
  * theory), checksum-verified loaders, and the parameters of every set.
  *

@@ -3,7 +3,7 @@
  * the rate-based two-population model of Tiddia, Sergi & Golosio, Phys. Rev. E 110:044311
  * (2024): the mean input of background and coding neurons, the background variance, the
  * signal-difference-to-noise ratio (SDNR) and the memory capacity. Every formula is
- * transcribed from `shared/specs/rewiring.md` (§1.3 rate constants, §3 derived metrics, §4
+ * transcribed from `docs/specs/rewiring.md` (§1.3 rate constants, §3 derived metrics, §4
  * theory), which in turn follows the authors' `evalTheoreticalValues` and
  * `plot/plot_sim_th_comparison.py::get_th_set`; each carries a comment naming its equation.
  *

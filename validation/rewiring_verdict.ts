@@ -3,7 +3,7 @@
  * theory (rewiring_theory.ts) and, where the configuration matches, the authors' published
  * simulations (rewiring_reference.ts): simulated SDNR per (T, r) as mean ± std over seeds, the
  * memory capacity (SDNR crossing of SDNR_thr, linearly interpolated) from theory and from the
- * simulated points, and the pass/fail rule of `shared/specs/rewiring.md` "How to validate"
+ * simulated points, and the pass/fail rule of `docs/specs/rewiring.md` "How to validate"
  * items 7, 8, 10 (full size) and 11, 12 (CI size). Pure: no I/O; `deno task validate --model
  * rewiring` (benchmarks/validate_rewiring.ts) runs the scan and stores this verdict.
  *

@@ -1,6 +1,6 @@
 /**
  * Per-population spike statistics on an analysis window, as used by the NEST GPU validation
- * of the microcircuit (specs/microcircuit.md §8, validation/reference/microcircuit/README.md):
+ * of the microcircuit (docs/specs/microcircuit.md §8, validation/reference/microcircuit/README.md):
  *
  * - firing rate per neuron (silent neurons count as 0),
  * - CV of the inter-spike intervals per neuron with ≥ 2 spikes (std with ddof = 0),

@@ -1,5 +1,5 @@
 /**
- * Analysis of a working-memory run (specs/working_memory.md §5, with the definitions of
+ * Analysis of a working-memory run (docs/specs/working_memory.md §5, with the definitions of
  * validation/reference/working_memory/README.md §5): window rates, 5 ms population rates,
  * population-spike (PS) detection, per-neuron delay-minus-spontaneous differences, and the
  * population-mean facilitation state u, x reconstructed exactly from the spike trains (u and x

@@ -1,5 +1,5 @@
 /**
- * Verdicts of the working-memory network tests (specs/working_memory.md "How to validate" 6–11,
+ * Verdicts of the working-memory network tests (docs/specs/working_memory.md "How to validate" 6–11,
  * with the bands measured in NEST that supersede the spec's UNCONFIRMED ones:
  * validation/reference/working_memory/README.md §7 and summary.json). Rules:
  *
