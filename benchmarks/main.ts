@@ -19,6 +19,21 @@ import { formatSummary } from "./summary.ts";
 import { buildReport } from "../reports/build_report.ts";
 
 /**
+ * One line over the runs of `--repeat N` (N > 1): medians and ranges of RTF and construction
+ * time, since one run's numbers on a shared machine say little.
+ */
+export function formatRepeatSummary(runs: { rtf: number; construction_s: number }[]): string {
+  const stats = (values: number[]) => {
+    const s = [...values].sort((a, b) => a - b);
+    const mid = s.length >> 1;
+    const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+    return `median ${median.toFixed(3)} (${s[0].toFixed(3)}–${s[s.length - 1].toFixed(3)})`;
+  };
+  return `repeat       ${runs.length} runs: RTF ${stats(runs.map((r) => r.rtf))}, ` +
+    `construction ${stats(runs.map((r) => r.construction_s))} s`;
+}
+
+/**
  * Builds `<out>/report.html` from `<out>/history.sqlite` (spike files from `out`) and says
  * where it is; returns the exit code (1 when the report failed: the runs are stored anyway).
  */
@@ -98,6 +113,11 @@ export async function benchMain(args: string[]): Promise<number> {
     Deno.stderr.writeSync(encoder.encode(doneMs >= totalMs ? line + "\n" : line));
   };
   try {
+    const done: { rtf: number; construction_s: number }[] = [];
+    const finish = async () => {
+      if (done.length > 1) say(formatRepeatSummary(done));
+      return options.report ? await writeReport(options.out, say) : 0;
+    };
     if (options.model === "working_memory") {
       for (let i = 0; i < options.repeat; i++) {
         const { result } = await runWorkingMemory({
@@ -113,8 +133,9 @@ export async function benchMain(args: string[]): Promise<number> {
         const historyPath = appendOrExplain(options.out, result, path);
         say(formatWorkingMemorySummary(result, { result: path, history: historyPath }));
         if (options.json) console.log(JSON.stringify(result));
+        done.push(result);
       }
-      return options.report ? await writeReport(options.out, say) : 0;
+      return await finish();
     }
     if (options.model === "rewiring") {
       for (let i = 0; i < options.repeat; i++) {
@@ -148,8 +169,9 @@ export async function benchMain(args: string[]): Promise<number> {
       const historyPath = appendOrExplain(options.out, result, path);
       say(formatSummary(result, { result: path, history: historyPath }));
       if (options.json) console.log(JSON.stringify(result));
+      done.push(result);
     }
-    return options.report ? await writeReport(options.out, say) : 0;
+    return await finish();
   } catch (e) {
     return reportRunError(e);
   }
