@@ -17,18 +17,17 @@ import { formatRewiringSummary, runRewiring } from "./run_rewiring.ts";
 import { formatWorkingMemorySummary, runWorkingMemory } from "./run_working_memory.ts";
 import { formatSummary } from "./summary.ts";
 import { buildReport } from "../reports/build_report.ts";
+import { median } from "../reports/regression.ts";
 
 /**
  * One line over the runs of `--repeat N` (N > 1): medians and ranges of RTF and construction
  * time, since one run's numbers on a shared machine say little.
  */
 export function formatRepeatSummary(runs: { rtf: number; construction_s: number }[]): string {
-  const stats = (values: number[]) => {
-    const s = [...values].sort((a, b) => a - b);
-    const mid = s.length >> 1;
-    const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-    return `median ${median.toFixed(3)} (${s[0].toFixed(3)}–${s[s.length - 1].toFixed(3)})`;
-  };
+  const stats = (values: number[]) =>
+    `median ${median(values).toFixed(3)} (${Math.min(...values).toFixed(3)}–${
+      Math.max(...values).toFixed(3)
+    })`;
   return `repeat       ${runs.length} runs: RTF ${stats(runs.map((r) => r.rtf))}, ` +
     `construction ${stats(runs.map((r) => r.construction_s))} s`;
 }

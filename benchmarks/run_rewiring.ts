@@ -35,8 +35,8 @@ import { UsageError } from "./bench_options.ts";
 import { environment, gitCommit, peakRssBytes } from "./metadata.ts";
 import { type BenchResult, newRunId, type PhaseTimes } from "./result_record.ts";
 
-/** Phases of a rewiring run: the BenchResult phases plus its own keys. */
-export interface RewiringPhases extends PhaseTimes {
+/** What a rewiring run measured: times, throughput and test statistics. */
+export interface RewiringMeasures {
   train_s: number;
   test_s: number;
   patterns_per_s: number;
@@ -47,17 +47,12 @@ export interface RewiringPhases extends PhaseTimes {
   sdnr_theory: number;
 }
 
-/** The record of a rewiring run. */
-export interface RewiringBenchResult extends BenchResult {
+/** Phases of a rewiring run: the BenchResult phases plus its own measures. */
+export interface RewiringPhases extends PhaseTimes, RewiringMeasures {}
+
+/** The record of a rewiring run (its measures also at the top level). */
+export interface RewiringBenchResult extends BenchResult, RewiringMeasures {
   phases: RewiringPhases;
-  train_s: number;
-  test_s: number;
-  patterns_per_s: number;
-  sdnr: number;
-  s_b: number;
-  s_c: number;
-  sigma_b2: number;
-  sdnr_theory: number;
   training_patterns: number;
   test_patterns: number;
   rewiring_period: number;

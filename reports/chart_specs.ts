@@ -60,12 +60,13 @@ const FAIL_COLOR = "#B00020";
 const OURS_COLOR = "#0072B2";
 const NEST_COLOR = "#E69F00";
 
-/** Axis with a title (units included) and a grid. */
-function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** Axis with a title (units included, bold) and a grid. */
+export function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { display: true, text: title, font: { weight: "bold" } }, ...extra };
 }
 
-function baseOptions(extra: Record<string, unknown>): Record<string, unknown> {
+/** Chart.js options every report chart shares (sized by its box, drawn once), plus `extra`. */
+export function baseOptions(extra: Record<string, unknown>): Record<string, unknown> {
   return {
     responsive: true,
     maintainAspectRatio: false,

@@ -410,8 +410,14 @@ export function validatedRunIds(row: ValidationRow): string[] {
 
 /** The spike files a `--spikes` verdict judged (base names), [] when it names none. */
 export function verdictInputs(verdict: unknown): string[] {
+  const inputs = rawInputs(verdict);
+  return inputs ? inputs.map((p) => String(p).split("/").at(-1) ?? "") : [];
+}
+
+/** The verdict's `inputs` array as stored, or null when it has none. */
+function rawInputs(verdict: unknown): unknown[] | null {
   const inputs = (verdict as { inputs?: unknown } | null)?.inputs;
-  return Array.isArray(inputs) ? inputs.map((p) => String(p).split("/").at(-1) ?? "") : [];
+  return Array.isArray(inputs) ? inputs : null;
 }
 
 /**
@@ -422,8 +428,7 @@ export function verdictInputs(verdict: unknown): string[] {
  * @param row a validation row
  */
 export function isSpikeFileVerdict(row: ValidationRow): boolean {
-  const inputs = (row.verdict as { inputs?: unknown } | null)?.inputs;
-  return validatedRunIds(row).length === 0 && Array.isArray(inputs);
+  return validatedRunIds(row).length === 0 && rawInputs(row.verdict) !== null;
 }
 
 function verdictFailures(verdict: unknown): string[] {
@@ -512,6 +517,11 @@ export function judgeHistory(
   };
 }
 
+/** Whether a session was compared at all: some metric of it has a baseline. */
+export function hasBaseline(session: SessionVerdict): boolean {
+  return session.metrics.some((m) => m.baselineMedian !== null);
+}
+
 /**
  * Renders a regression report for a terminal: one block per configuration, the validations,
  * and a last line starting with PASS or FAIL.
@@ -532,7 +542,6 @@ export function formatRegressionReport(report: RegressionReport): string {
   const since = report.since ? ` at or after ${report.since}` : "";
   if (report.sessions.length === 0) lines.push(`no runs to judge${since}`);
   /** A session is compared only once its configuration has a baseline. */
-  const hasBaseline = (s: SessionVerdict) => s.metrics.some((m) => m.baselineMedian !== null);
   for (const s of report.sessions) {
     const status = s.regressed ? "REGRESSED" : hasBaseline(s) ? "ok       " : "no base  ";
     lines.push(`${status} ${s.label}  (commit ${s.commit})`);

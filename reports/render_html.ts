@@ -31,7 +31,12 @@ import {
   formatTime,
   shortCommit,
 } from "./format.ts";
-import { type MetricVerdict, type SessionVerdict, verdictInputs } from "./regression.ts";
+import {
+  hasBaseline,
+  type MetricVerdict,
+  type SessionVerdict,
+  verdictInputs,
+} from "./regression.ts";
 import type { ReportModel, ValidationEntry } from "./report_model.ts";
 import { axisLabels, summaryRows } from "./summary_rows.ts";
 import { workingMemorySection } from "./working_memory_section.ts";
@@ -116,7 +121,7 @@ function header(model: ReportModel): string {
     r.validationFailures ? `${r.validationFailures} failed validation(s)` : "",
   ].filter(Boolean).join(" and ");
   // A configuration is judged only once it has a baseline; say so rather than "no regression".
-  const judged = r.sessions.filter((s) => s.metrics.some((m) => m.baselineMedian !== null));
+  const judged = r.sessions.filter(hasBaseline);
   const unjudged = r.sessions.length - judged.length;
   const waiting = unjudged
     ? `${unjudged} configuration(s) have no baseline yet (the rule needs ` +
@@ -318,14 +323,13 @@ function validationBlock(entry: ValidationEntry, charts: Charts): string {
   const badge = row.passed
     ? '<span class="badge good">pass</span>'
     : '<span class="badge bad">FAIL</span>';
+  const inputs = verdictInputs(row.verdict);
   const head = `<h3>${badge} ${h(entry.label)}</h3>
 <p class="meta">Validation <code>${h(row.id)}</code> of ${
     row.run_id
       ? `run(s) <code>${h(row.run_id)}</code>`
       : `spike files (<code>deno task validate --spikes</code>)${
-        verdictInputs(row.verdict).length
-          ? `: <code>${h(verdictInputs(row.verdict).join(", "))}</code>`
-          : ""
+        inputs.length ? `: <code>${h(inputs.join(", "))}</code>` : ""
       }`
   }, ${h(formatTime(row.timestamp))}.</p>`;
   if (!v) {

@@ -24,7 +24,7 @@ import {
   type RewiringPointVerdict,
   type RewiringValidationVerdict,
 } from "../validation/rewiring_verdict.ts";
-import type { ChartSpec } from "./chart_specs.ts";
+import { axis, baseOptions, type ChartSpec } from "./chart_specs.ts";
 import { escapeHtml as h, formatNumber, formatPercent, formatTime, shortCommit } from "./format.ts";
 
 /** A stored rewiring verdict with the configuration `deno task validate` adds. */
@@ -118,28 +118,13 @@ function thresholdDataset(threshold: number, xMax: number): Record<string, unkno
 }
 
 function sdnrOptions(xMax: number): Record<string, unknown> {
-  return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
+  return baseOptions({
     scales: {
-      x: {
-        type: "linear",
-        min: 0,
-        max: xMax,
-        title: { display: true, text: "training patterns T", font: { weight: "bold" } },
-      },
-      y: {
-        beginAtZero: true,
-        title: {
-          display: true,
-          text: "SDNR = |⟨S_c⟩ − ⟨S_b⟩| / σ_b",
-          font: { weight: "bold" },
-        },
-      },
+      x: axis("training patterns T", { type: "linear", min: 0, max: xMax }),
+      y: axis("SDNR = |⟨S_c⟩ − ⟨S_b⟩| / σ_b", { beginAtZero: true }),
     },
     plugins: { legend: { position: "bottom", labels: { boxWidth: 14 } } },
-  };
+  });
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type Regime,
   STORED_REFERENCE_RUNS,
 } from "../validation/working_memory_reference.ts";
-import type { ChartSpec } from "./chart_specs.ts";
+import { baseOptions, type ChartSpec } from "./chart_specs.ts";
 import { escapeHtml as h, formatNumber, formatTime } from "./format.ts";
 
 /** A working-memory run record as the bench stores it (fields the report reads). */
@@ -98,10 +98,7 @@ function rasterSpec(run: WorkingMemoryRecord): ChartSpec {
         pointRadius: 1.2,
       })),
     },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
+    options: baseOptions({
       scales: {
         x: { title: { display: true, text: "time (ms)" }, min: 0, max: run.t_sim_ms },
         y: {
@@ -113,7 +110,7 @@ function rasterSpec(run: WorkingMemoryRecord): ChartSpec {
         },
       },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 10 } } },
-    },
+    }),
     hints: {
       rowLabels: Array.from({ length: pops }, (_, k) => ({
         row: k * perPop + (perPop - 1) / 2,
@@ -143,10 +140,7 @@ function rateSpec(run: WorkingMemoryRecord): ChartSpec {
         fill: false,
       })),
     },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
+    options: baseOptions({
       scales: {
         x: {
           type: "linear",
@@ -160,7 +154,7 @@ function rateSpec(run: WorkingMemoryRecord): ChartSpec {
         },
       },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 14 } } },
-    },
+    }),
   };
 }
 
@@ -220,10 +214,7 @@ function uxSpec(entry: WorkingMemoryRunEntry): ChartSpec {
   return {
     type: "line",
     data: { datasets },
-    options: {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
+    options: baseOptions({
       scales: {
         x: {
           type: "linear",
@@ -238,7 +229,7 @@ function uxSpec(entry: WorkingMemoryRunEntry): ChartSpec {
         },
       },
       plugins: { legend: { position: "bottom", labels: { boxWidth: 14 } } },
-    },
+    }),
   };
 }
 
